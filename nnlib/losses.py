@@ -1,0 +1,115 @@
+"""Loss functions. Each returns the mean loss over the batch (a Python float) and its gradient.
+
+The gradient is of the *mean*, which is where the ``/ N`` in every backward formula comes from.
+"""
+
+import numpy as np
+
+from ._checks import ShapeError, check_labels
+from .functional import log_softmax, sigmoid
+
+
+def cross_entropy(probs, y):
+    """Mean negative log-probability of the correct class.
+
+    probs: (N, C) rows of probabilities; y: (N,) integer labels. Returns a float:
+    ``-mean(log(probs[i, y[i]]))``. Probabilities of exactly 0 give ``inf`` (use
+    :func:`softmax_cross_entropy` on logits to avoid that).
+    """
+    probs = np.asarray(probs)
+    y = check_labels(y, probs.shape[1], probs.shape[0], where="cross_entropy")
+    with np.errstate(divide="ignore"):
+        return float(-np.mean(np.log(probs[np.arange(len(y)), y])))
+
+
+def softmax_cross_entropy_backward(probs, y):
+    """Gradient of the mean cross-entropy with respect to the logits: ``(probs - onehot(y)) / N``.
+
+    probs: (N, C) softmax outputs; y: (N,) integer labels. Returns (N, C) in the dtype of probs.
+    The one-hot is subtracted by indexing, so no float64 one-hot matrix enters a float32 pass.
+    """
+    probs = np.asarray(probs)
+    n = probs.shape[0]
+    y = check_labels(y, probs.shape[1], n, where="softmax_cross_entropy_backward")
+    dscores = probs.copy()
+    dscores[np.arange(n), y] -= 1
+    dscores /= n
+    return dscores
+
+
+def softmax_cross_entropy(logits, y):
+    """Softmax followed by cross-entropy, computed stably from logits.
+
+    logits: (N, C); y: (N,) integer labels. Returns ``(loss, dlogits)``: the mean loss as a float
+    and its gradient ``(softmax(logits) - onehot(y)) / N`` of shape (N, C).
+    """
+    logits = np.asarray(logits)
+    if logits.ndim != 2:
+        raise ShapeError(f"softmax_cross_entropy: logits must be (N, C), got shape {logits.shape}.")
+    n = logits.shape[0]
+    y = check_labels(y, logits.shape[1], n, where="softmax_cross_entropy")
+    logp = log_softmax(logits)
+    loss = -float(np.mean(logp[np.arange(n), y]))
+    return loss, softmax_cross_entropy_backward(np.exp(logp), y)
+
+
+def _check_same_shape(a, b, where):
+    if a.shape != b.shape:
+        raise ShapeError(f"{where}: predictions have shape {a.shape} but targets have {b.shape}.")
+
+
+def binary_cross_entropy(probs, y, eps=1e-12):
+    """Binary cross-entropy from probabilities ``probs`` in (0, 1) and 0/1 targets ``y``.
+
+    Both arrays have the same shape, for example (N, 1). Returns ``(loss, dprobs)`` with
+    loss ``-mean(y log p + (1 - y) log(1 - p))`` over all entries. ``p`` is clipped to
+    ``[eps, 1 - eps]`` so that a saturated prediction gives a large, finite loss.
+    """
+    probs = np.asarray(probs)
+    y = np.asarray(y, dtype=probs.dtype)
+    _check_same_shape(probs, y, "binary_cross_entropy")
+    p = np.clip(probs, eps, 1 - eps)
+    loss = -float(np.mean(y * np.log(p) + (1 - y) * np.log1p(-p)))
+    dprobs = (p - y) / (p * (1 - p)) / probs.size
+    return loss, dprobs
+
+
+def binary_cross_entropy_with_logits(logits, y):
+    """Sigmoid followed by binary cross-entropy, computed stably from logits ``z``.
+
+    Uses ``loss = max(z, 0) - z*y + log(1 + exp(-|z|))``, which equals the textbook formula but
+    never takes the log of 0 or exponentiates a large number. Returns ``(loss, dlogits)`` with
+    ``dlogits = (sigmoid(z) - y) / size``: the same ``a - y`` simplification as softmax.
+    """
+    z = np.asarray(logits)
+    y = np.asarray(y, dtype=z.dtype)
+    _check_same_shape(z, y, "binary_cross_entropy_with_logits")
+    loss = float(np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))))
+    return loss, (sigmoid(z) - y) / z.size
+
+
+def mse(pred, target):
+    """Mean squared error ``mean((pred - target)**2)`` and its gradient ``2 (pred - target) / size``."""
+    pred = np.asarray(pred)
+    target = np.asarray(target, dtype=pred.dtype)
+    _check_same_shape(pred, target, "mse")
+    diff = pred - target
+    return float(np.mean(diff * diff)), 2 * diff / diff.size
+
+
+LOSSES = {
+    "softmax_cross_entropy": softmax_cross_entropy,
+    "binary_cross_entropy_with_logits": binary_cross_entropy_with_logits,
+    "binary_cross_entropy": binary_cross_entropy,
+    "mse": mse,
+}
+
+
+def get_loss(loss):
+    """Return a loss function given itself or its name (one of ``LOSSES``)."""
+    if callable(loss):
+        return loss
+    try:
+        return LOSSES[loss]
+    except KeyError:
+        raise ValueError(f"unknown loss {loss!r}; choose one of {sorted(LOSSES)}") from None

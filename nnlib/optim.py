@@ -1,0 +1,104 @@
+"""Update rules. Every optimizer has ``step(params, grads)``: it updates each array in ``params``
+in place using the matching array in ``grads`` (as returned by ``Sequential.parameters()`` and
+``Sequential.gradients()``)."""
+
+import numpy as np
+
+
+def sgd_step(param, grad, lr):
+    """One plain gradient-descent step, in place: ``param -= lr * grad``. Returns ``param``.
+
+    Note the minus sign and the ``-=``: ``param = lr * grad`` would throw the weights away.
+    """
+    param -= lr * grad
+    return param
+
+
+class SGD:
+    """Stochastic gradient descent with optional momentum, Nesterov momentum and weight decay.
+
+    With velocity ``v`` (starting at 0) and ``g = grad + weight_decay * param``:
+
+    * plain: ``param -= lr * g``
+    * momentum: ``v = momentum * v - lr * g``; ``param += v``
+    * Nesterov: the same ``v``, then ``param += momentum * v - lr * g`` (a look-ahead step)
+    """
+
+    def __init__(self, lr=0.01, momentum=0.0, nesterov=False, weight_decay=0.0):
+        if lr <= 0:
+            raise ValueError(f"SGD: the learning rate must be positive, got {lr}.")
+        self.lr, self.momentum, self.nesterov, self.weight_decay = lr, momentum, nesterov, weight_decay
+        self.velocity = None
+
+    def step(self, params, grads):
+        if self.momentum and self.velocity is None:
+            self.velocity = [np.zeros_like(p) for p in params]
+        for i, (p, g) in enumerate(zip(params, grads)):
+            if self.weight_decay:
+                g = g + self.weight_decay * p
+            if not self.momentum:
+                p -= self.lr * g
+                continue
+            v = self.velocity[i]
+            v *= self.momentum
+            v -= self.lr * g
+            if self.nesterov:
+                p += self.momentum * v - self.lr * g
+            else:
+                p += v
+
+    def __repr__(self):
+        extra = f", momentum={self.momentum}" if self.momentum else ""
+        extra += ", nesterov=True" if self.nesterov else ""
+        extra += f", weight_decay={self.weight_decay}" if self.weight_decay else ""
+        return f"SGD(lr={self.lr}{extra})"
+
+
+class Adam:
+    """Adam: momentum on the gradient (``m``) and a per-parameter scale from its square (``v``),
+    both bias-corrected for the first steps.
+
+    ``m = b1 m + (1-b1) g``; ``v = b2 v + (1-b2) g**2``;
+    ``param -= lr * m_hat / (sqrt(v_hat) + eps)`` with ``m_hat = m / (1-b1**t)``,
+    ``v_hat = v / (1-b2**t)``.
+    """
+
+    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):
+        if lr <= 0:
+            raise ValueError(f"Adam: the learning rate must be positive, got {lr}.")
+        self.lr, self.beta1, self.beta2, self.eps, self.weight_decay = lr, beta1, beta2, eps, weight_decay
+        self.m = self.v = None
+        self.t = 0
+
+    def step(self, params, grads):
+        if self.m is None:
+            self.m = [np.zeros_like(p) for p in params]
+            self.v = [np.zeros_like(p) for p in params]
+        self.t += 1
+        b1, b2 = self.beta1, self.beta2
+        step = self.lr * np.sqrt(1 - b2 ** self.t) / (1 - b1 ** self.t)
+        for p, g, m, v in zip(params, grads, self.m, self.v):
+            if self.weight_decay:
+                g = g + self.weight_decay * p
+            m *= b1
+            m += (1 - b1) * g
+            v *= b2
+            v += (1 - b2) * (g * g)
+            # Bias correction folded into the step size (the form of the Adam paper, section 2).
+            p -= step * m / (np.sqrt(v) + self.eps)
+
+    def __repr__(self):
+        return f"Adam(lr={self.lr})"
+
+
+OPTIMIZERS = {"sgd": SGD, "adam": Adam}
+
+
+def get_optimizer(optimizer, **kwargs):
+    """Return an optimizer given an instance or a name (``"sgd"``, ``"adam"``) and its options."""
+    if hasattr(optimizer, "step"):
+        return optimizer
+    try:
+        return OPTIMIZERS[optimizer](**kwargs)
+    except KeyError:
+        raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {sorted(OPTIMIZERS)}") from None

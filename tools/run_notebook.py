@@ -1,0 +1,62 @@
+"""Execute notebooks top to bottom in a fresh kernel and save them with their outputs.
+
+Usage::
+
+    python tools/run_notebook.py chapters/03_backpropagation.ipynb [more.ipynb ...]
+
+This is how a maintainer updates a chapter after editing it: the stored outputs are what a
+learner reads on GitHub and what CI compares (nbval) when it re-runs the notebook. The
+notebook is executed with its working directory set to its own folder, with the kernel
+``python3``; volatile metadata (execution timings) is dropped so that re-running an unchanged
+chapter leaves the file byte-for-byte the same.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def normalize(nb):
+    """Fix the kernelspec and drop metadata that changes on every run."""
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("ExecuteTime", None)
+    return nb
+
+
+def run(path, timeout=600):
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    normalize(nb)
+    nbformat.write(nb, path)
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+              if o.get("output_type") == "error"]
+    return len(errors)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+")
+    parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
+    args = parser.parse_args(argv)
+    failed = 0
+    for path in args.notebooks:
+        n_errors = run(path, args.timeout)
+        print(f"{path}: {'ok' if not n_errors else f'{n_errors} error output(s)'}")
+        failed += bool(n_errors)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
