@@ -21,7 +21,7 @@ Importing nnlib imports NumPy only; matplotlib, ipywidgets and tqdm are imported
 that needs them is called.
 """
 
-from . import functional, gradcheck, init, losses, nets, optim, regularization
+from . import data, functional, gradcheck, init, losses, nets, optim, plots, regularization
 from ._checks import ShapeError
 from .layers import BatchNorm, Dense, Dropout, LeakyReLU, ReLU, Sigmoid, Tanh
 from .model import Sequential, mlp
@@ -31,15 +31,15 @@ from .train import History, TrainingDiverged, accuracy, evaluate, fit
 __version__ = "0.1.0"
 
 __all__ = [
-    "functional", "gradcheck", "init", "losses", "nets", "optim", "regularization",
+    "data", "functional", "gradcheck", "init", "losses", "nets", "optim", "plots", "regularization",
     "ShapeError", "BatchNorm", "Dense", "Dropout", "LeakyReLU", "ReLU", "Sigmoid", "Tanh",
     "Sequential", "mlp", "SGD", "Adam", "History", "TrainingDiverged", "accuracy", "evaluate", "fit",
 ]
 
 
 def __getattr__(name):
-    # data, plots, grading and explorers load on first use, so `import nnlib` stays NumPy-only.
-    if name in ("data", "plots", "grading", "explorers"):
+    # grading and explorers load on first use (they need more than NumPy to be useful).
+    if name in ("grading", "explorers"):
         import importlib
 
         return importlib.import_module(f".{name}", __name__)
