@@ -45,13 +45,25 @@ def rel_error(a, b):
     return float(np.linalg.norm(a - b) / denom)
 
 
-def _rng_states(layers):
-    return [(l.rng, l.rng.bit_generator.state) for l in layers if getattr(l, "rng", None) is not None]
+def _layer_states(layers):
+    """What a forward pass changes besides its output: dropout's generator state and batch
+    norm's running statistics. Restoring it makes every pass of a check see the same layer."""
+    states = []
+    for layer in layers:
+        if getattr(layer, "rng", None) is not None:
+            states.append((layer.rng.bit_generator, "state", layer.rng.bit_generator.state))
+        for attr in ("running_mean", "running_var"):
+            if hasattr(layer, attr):
+                states.append((layer, attr, getattr(layer, attr).copy()))
+    return states
 
 
 def _restore(states):
-    for rng, state in states:
-        rng.bit_generator.state = state
+    for obj, attr, value in states:
+        if isinstance(value, np.ndarray):
+            getattr(obj, attr)[...] = value
+        else:
+            setattr(obj, attr, value)
 
 
 def check_layer(layer, x, rng, h=1e-6, train=True):
@@ -59,11 +71,12 @@ def check_layer(layer, x, rng, h=1e-6, train=True):
 
     Uses the scalar ``L = sum(forward(x) * g)`` with a fixed random ``g``, whose gradient with
     respect to the output is ``g``. A layer that draws random numbers (dropout) gets its generator
-    reset before every forward pass, so all passes use the same mask.
+    reset before every forward pass, so all passes use the same mask; batch norm's running
+    statistics are put back as they were when the check ends.
     Returns a dict ``{"x": rel_error, "W": rel_error, ...}``.
     """
     x = np.array(x, dtype=np.float64)
-    states = _rng_states([layer])
+    states = _layer_states([layer])
     _restore(states)
     out = layer.forward(x, train=train)
     g = rng.standard_normal(out.shape)
@@ -77,6 +90,7 @@ def check_layer(layer, x, rng, h=1e-6, train=True):
     errors = {"x": rel_error(analytic["x"], numerical_gradient(loss, x, h))}
     for name, p in layer.params.items():
         errors[name] = rel_error(analytic[name], numerical_gradient(loss, p, h))
+    _restore(states)
     return errors
 
 
@@ -89,7 +103,7 @@ def check_model(model, X, y, loss="softmax_cross_entropy", h=1e-6, train=True):
     from .losses import get_loss
 
     loss_fn = get_loss(loss)
-    states = _rng_states(model.layers)
+    states = _layer_states(model.layers)
     _restore(states)
     _, dout = loss_fn(model.forward(X, train=train), y)
     model.backward(dout)
@@ -99,5 +113,7 @@ def check_model(model, X, y, loss="softmax_cross_entropy", h=1e-6, train=True):
         _restore(states)
         return loss_fn(model.forward(X, train=train), y)[0]
 
-    return {name: rel_error(a, numerical_gradient(f, p, h))
-            for (name, p), a in zip(model.named_parameters(), analytic)}
+    errors = {name: rel_error(a, numerical_gradient(f, p, h))
+              for (name, p), a in zip(model.named_parameters(), analytic)}
+    _restore(states)
+    return errors

@@ -259,6 +259,7 @@ class BatchNorm(Layer):
             self.running_var[...] = m * self.running_var + (1 - m) * var
         else:
             mean, var = self.running_mean, self.running_var
+        self.train = train
         self.inv_std = 1 / np.sqrt(var + self.eps)
         self.xhat = (x - mean) * self.inv_std
         return self.gamma * self.xhat + self.beta
@@ -270,7 +271,9 @@ class BatchNorm(Layer):
         self.dgamma[...] = np.sum(dout * self.xhat, axis=0)
         self.dbeta[...] = np.sum(dout, axis=0)
         dxhat = dout * self.gamma
-        # The compact form of the batch-norm backward pass (mean and variance depend on x too).
+        if not self.train:  # test mode: mean and variance are constants, the layer is affine
+            return dxhat * self.inv_std
+        # Training mode: the batch mean and variance depend on x too; this is the compact form.
         return (self.inv_std / n) * (n * dxhat - dxhat.sum(axis=0) - self.xhat * np.sum(dxhat * self.xhat, axis=0))
 
     def __repr__(self):

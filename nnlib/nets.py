@@ -40,7 +40,7 @@ def backprop(weights, biases, X, Y):
     Returns ``(grad_w, grad_b)``: lists shaped like ``weights`` and ``biases``.
 
     In this row-major form ``delta_l`` is an (N, n_l) matrix: row ``i`` is Nielsen's error
-    vector of sample ``i``.
+    vector of sample ``i`` divided by N (the cost is a mean over the batch).
     """
     # Forward pass, keeping every weighted input z and activation a.
     activations, zs = [X], []

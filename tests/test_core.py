@@ -455,3 +455,15 @@ def test_rel_error_properties():
     assert rel_error(a, a) == 0.0
     assert np.isclose(rel_error(a, -a), 1.0)
     assert rel_error(np.zeros(2), np.zeros(2)) == 0.0
+
+
+def test_batchnorm_backward_in_test_mode(rng):
+    bn = nnlib.BatchNorm(5)
+    bn.forward(rng.standard_normal((50, 5)) * 3 + 1, train=True)  # give it running statistics
+    before = (bn.running_mean.copy(), bn.running_var.copy())
+    errors = check_layer(bn, rng.standard_normal((4, 5)), rng, train=False)
+    assert max(errors.values()) < TOL, errors
+    errors = check_layer(bn, rng.standard_normal((4, 5)), rng, train=True)
+    assert max(errors.values()) < TOL, errors
+    # a gradient check leaves the running statistics as they were
+    assert np.array_equal(bn.running_mean, before[0]) and np.array_equal(bn.running_var, before[1])
