@@ -35,7 +35,7 @@ def normalize(nb):
 def run(path, timeout=600):
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", coalesce_streams=True,
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
     normalize(nb)
