@@ -1,0 +1,273 @@
+"""Tests of the exercise system: solutions/ is the single source, exercises/ is generated from it
+(and agrees with nbgrader), solution notebooks pass every check, blank exercise notebooks run
+cleanly and report every exercise as not attempted, and `python -m nnlib.grade` never modifies a
+notebook.
+
+The notebook runs happen once per session, in two `python -m nnlib.grade` processes started in
+parallel (one for solutions/, one for exercises/ plus a simulated learner notebook).
+"""
+
+import copy
+import hashlib
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from nnlib.grading import exercise_ids
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
+EXERCISES = sorted((ROOT / "exercises").glob("*.ipynb"))
+CHAPTERS = ["01_forward_propagation", "02_softmax_cross_entropy", "03_backpropagation",
+            "04_training", "05_initialization", "06_regularization_dropout"]
+
+
+def _load_generator():
+    spec = importlib.util.spec_from_file_location("make_exercises",
+                                                  ROOT / "tools" / "make_exercises.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+mk = _load_generator()
+
+
+def _read(path):
+    return nbformat.read(path, as_version=4)
+
+
+def _code(nb):
+    return [c.source for c in nb.cells if c.cell_type == "code"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Structure of the notebooks
+# ---------------------------------------------------------------------------------------------
+
+
+def test_notebooks_exist_and_cover_the_whole_contract_once():
+    assert [p.name for p in SOLUTIONS] == [p.name for p in EXERCISES] == [
+        "ex01_forward.ipynb", "ex02_softmax.ipynb", "ex03_backprop.ipynb", "ex04_training.ipynb",
+        "ex05_init.ipynb", "ex06_regularization.ipynb"]
+    listed = [e for p in SOLUTIONS for e in _read(p).metadata["nnlib"]["exercises"]]
+    assert sorted(listed) == sorted(exercise_ids()) and len(listed) == len(set(listed)) == 18
+    assert [_read(p).metadata["nnlib"]["chapter"] for p in SOLUTIONS] == CHAPTERS
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
+def test_each_exercise_has_text_solution_cell_and_check_cell(path):
+    nb = _read(path)
+    ids = [c.get("id") for c in nb.cells]
+    for exercise_id in nb.metadata["nnlib"]["exercises"]:
+        i = ids.index(f"{exercise_id}-solution")
+        text, solution, check_cell = nb.cells[i - 1], nb.cells[i], nb.cells[i + 1]
+        assert text.cell_type == "markdown" and "$" in text.source  # a formula
+        assert "Example" in text.source  # with the expected output of a tiny example
+        assert solution.metadata["nbgrader"] == {
+            "grade": False, "grade_id": exercise_id, "locked": False, "schema_version": 3,
+            "solution": True, "task": False}
+        assert f"def {exercise_id}(" in solution.source
+        assert solution.source.count("### BEGIN SOLUTION") == 1
+        assert solution.source.count("### END SOLUTION") == 1
+        assert check_cell.source == f'check("{exercise_id}", {exercise_id})'
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    chapter = nb.metadata["nnlib"]["chapter"]
+    assert f"../chapters/{chapter}.ipynb" in nb.cells[0].source
+    assert f"python -m nnlib.grade exercises/{path.name}" in nb.cells[0].source
+
+
+def test_solutions_are_stored_executed_and_exercises_blank():
+    for path in SOLUTIONS:
+        nb = _read(path)
+        checks = [c for c in nb.cells if c.get("id", "").endswith("-check")]
+        assert checks and all(c.outputs for c in checks), path.name
+        for c in checks:
+            text = c.outputs[0]["data"]["text/plain"]
+            assert ": PASSED" in text and "0x" not in text
+    for path in EXERCISES:
+        nb = _read(path)
+        assert all(not c.outputs and c.execution_count is None
+                   for c in nb.cells if c.cell_type == "code"), path.name
+
+
+# ---------------------------------------------------------------------------------------------
+# The generator
+# ---------------------------------------------------------------------------------------------
+
+
+def test_regenerating_reproduces_the_committed_exercises_exactly(tmp_path):
+    assert mk.generate(ROOT / "solutions", tmp_path) == 0
+    for path in EXERCISES:
+        assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
+    assert mk.main(["--check"]) == 0
+
+
+def test_check_mode_detects_an_out_of_date_exercise(tmp_path, capsys):
+    mk.generate(ROOT / "solutions", tmp_path)
+    stale = tmp_path / "ex04_training.ipynb"
+    stale.write_text(stale.read_text().replace("One step of gradient", "One step of gradient!"))
+    (tmp_path / "ex99_extra.ipynb").write_text((tmp_path / "ex01_forward.ipynb").read_text())
+    assert mk.generate(ROOT / "solutions", tmp_path, check=True) == 1
+    out = capsys.readouterr().out
+    assert "ex04_training.ipynb: out of date" in out and "ex99_extra.ipynb: has no source" in out
+
+
+def test_stubs_replace_solution_regions_at_their_indentation():
+    source = ("def f(x):\n    y = 1\n    ### BEGIN SOLUTION\n    return x + y\n"
+              "    ### END SOLUTION\n\nz = 2")
+    assert mk.clear_solutions(source) == ("def f(x):\n    y = 1\n    # YOUR CODE HERE\n"
+                                          "    raise NotImplementedError()\n\nz = 2")
+    for sol, ex in zip(SOLUTIONS, EXERCISES):
+        for a, b in zip(_code(_read(sol)), _code(_read(ex))):
+            if "### BEGIN SOLUTION" in a:
+                indent = re.search(r"^( *)### BEGIN SOLUTION", a, re.M).group(1)
+                assert f"\n{indent}# YOUR CODE HERE\n{indent}raise NotImplementedError()" in b
+                assert "BEGIN SOLUTION" not in b and "END SOLUTION" not in b
+            else:
+                assert a == b
+
+
+@pytest.mark.parametrize("source", [
+    "### BEGIN SOLUTION\nx = 1",
+    "x = 1\n### END SOLUTION",
+    "### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION"])
+def test_malformed_regions_are_refused(source):
+    with pytest.raises(mk.SolutionFormatError):
+        mk.clear_solutions(source)
+
+
+def test_a_region_outside_a_solution_cell_is_refused():
+    nb = _read(SOLUTIONS[0])
+    nb.cells[1].source += "\n### BEGIN SOLUTION\npass\n### END SOLUTION"  # the setup cell
+    with pytest.raises(mk.SolutionFormatError, match="nbgrader metadata"):
+        mk.make_exercise(nb)
+
+
+def test_nbgrader_clear_solutions_produces_the_same_code_cells():
+    from nbgrader.preprocessors import ClearSolutions
+
+    for path in SOLUTIONS:
+        nb = _read(path)
+        theirs, _ = ClearSolutions().preprocess(copy.deepcopy(nb), {})
+        assert _code(theirs) == _code(mk.make_exercise(nb)), path.name
+        assert _code(theirs) == _code(_read(ROOT / "exercises" / path.name)), path.name
+
+
+def test_a_learners_filled_in_stub_is_never_overwritten(tmp_path, capsys):
+    mk.generate(ROOT / "solutions", tmp_path)
+    target = tmp_path / "ex01_forward.ipynb"
+    nb = _read(target)
+    for cell in nb.cells:
+        if cell.get("id") == "relu-solution":
+            cell.source = cell.source.replace("# YOUR CODE HERE\n    raise NotImplementedError()",
+                                              "return np.maximum(z, 0)  # mine")
+    nbformat.write(nb, target)
+    mine = target.read_bytes()
+    # An untouched exercise that is out of date is simply rewritten ...
+    other = tmp_path / "ex02_softmax.ipynb"
+    other.write_text(other.read_text().replace("The softmax turns", "The softmax turned"))
+    assert mk.generate(ROOT / "solutions", tmp_path) == 1
+    assert "ex02_softmax.ipynb: written" in capsys.readouterr().out.replace(str(tmp_path) + "/", "")
+    assert other.read_bytes() == (ROOT / "exercises" / "ex02_softmax.ipynb").read_bytes()
+    # ... but the learner's work stays, also when they added a cell of their own.
+    assert target.read_bytes() == mine
+    nb.cells.append(nbformat.v4.new_code_cell("print('my experiment')", id="mine"))
+    nbformat.write(nb, target)
+    mine = target.read_bytes()
+    assert mk.generate(ROOT / "solutions", tmp_path) == 1
+    out = capsys.readouterr().out
+    assert "NOT overwritten" in out and "'relu'" in out and "'mine'" in out
+    assert target.read_bytes() == mine
+    assert mk.generate(ROOT / "solutions", tmp_path, force=True) == 0
+    assert target.read_bytes() == (ROOT / "exercises" / "ex01_forward.ipynb").read_bytes()
+
+
+# ---------------------------------------------------------------------------------------------
+# Running the notebooks (one session-wide run, two processes in parallel)
+# ---------------------------------------------------------------------------------------------
+
+
+def _learner_notebook(path):
+    """A copy of exercise sheet 1 as a learner might leave it: one wrong answer, one syntax
+    error, one correct answer."""
+    nb = _read(ROOT / "exercises" / "ex01_forward.ipynb")
+    answers = {"sigmoid": "return 1 / (1 + np.exp(z))",   # the minus sign is missing
+               "relu": "return np.maximum(z 0)",           # a syntax error
+               "dense_forward": "return x @ W + b"}
+    for cell in nb.cells:
+        exercise_id = cell.get("id", "").removesuffix("-solution")
+        if exercise_id in answers and cell.get("id", "").endswith("-solution"):
+            cell.source = cell.source.replace("# YOUR CODE HERE\n    raise NotImplementedError()",
+                                              answers[exercise_id])
+    nbformat.write(nb, path)
+    return path
+
+
+def _digest(paths):
+    return {str(p): (hashlib.sha256(Path(p).read_bytes()).hexdigest(), Path(p).stat().st_mtime_ns)
+            for p in paths}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("grade")
+    learner = _learner_notebook(tmp / "learner.ipynb")
+    runs = {"solutions": SOLUTIONS, "exercises": EXERCISES + [learner]}
+    before = _digest(SOLUTIONS + EXERCISES + [learner])
+    procs = {name: subprocess.Popen(
+        [sys.executable, "-m", "nnlib.grade", "--json", str(tmp / f"{name}.json"),
+         *map(str, paths)], cwd=tmp, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for name, paths in runs.items()}
+    out = {}
+    for name, proc in procs.items():
+        stdout, stderr = proc.communicate(timeout=600)
+        report = json.loads((tmp / f"{name}.json").read_text())
+        out[name] = {"rc": proc.returncode, "stdout": stdout, "stderr": stderr,
+                     "report": {Path(r["notebook"]).name: r for r in report}}
+    out["unchanged"] = _digest(SOLUTIONS + EXERCISES + [learner]) == before
+    return out
+
+
+def test_every_solution_notebook_runs_and_every_check_passes(graded):
+    run = graded["solutions"]
+    assert run["rc"] == 0, run["stdout"] + run["stderr"]
+    seen = []
+    for path in SOLUTIONS:
+        report = run["report"][path.name]
+        assert report["passed"] and report["cell_errors"] == [] and report["problem"] is None
+        assert [r["status"] for r in report["exercises"]] == ["passed"] * len(report["exercises"])
+        seen += [r["exercise"] for r in report["exercises"]]
+    assert sorted(seen) == sorted(exercise_ids())
+    assert "total: 18/18 exercises passed" in run["stdout"]
+
+
+def test_blank_exercises_run_without_error_and_report_not_attempted(graded):
+    run = graded["exercises"]
+    assert run["rc"] == 1
+    for path in EXERCISES:
+        report = run["report"][path.name]
+        assert report["cell_errors"] == [] and report["problem"] is None, path.name
+        assert report["exercises"] and not report["passed"]
+        for row in report["exercises"]:
+            assert row["status"] == "not attempted", row
+            assert row["reason"].startswith("Not attempted yet")
+    assert re.search(r"sigmoid\s+not attempted", run["stdout"])
+
+
+def test_grade_reports_a_learners_mistakes_one_line_each(graded):
+    rows = {r["exercise"]: r for r in graded["exercises"]["report"]["learner.ipynb"]["exercises"]}
+    assert rows["sigmoid"]["status"] == "failed" and "minus sign" in rows["sigmoid"]["reason"]
+    assert rows["relu"]["status"] == "error" and "SyntaxError" in rows["relu"]["reason"]
+    assert rows["dense_forward"]["status"] == "passed"
+    assert "score: 1/3 passed" in graded["exercises"]["stdout"]
+
+
+def test_grading_never_modifies_a_notebook(graded):
+    assert graded["unchanged"]
