@@ -162,11 +162,19 @@ def plot_layer_histograms(values_per_layer, title="Activations per layer", kind=
     fig, axes = plt.subplots(n_rows, n_cols, figsize=(2.6 * n_cols, 2.4 * n_rows + 0.6),
                              sharex=sharex, squeeze=False)
     xlabel = _KIND_LABELS.get(kind, kind)
+    flat = [np.asarray(a, dtype=np.float64).ravel() for a in arrays]
+    if sharex and isinstance(bins, int):
+        # One set of bin edges for every panel: with per-panel bins, a layer whose values have
+        # collapsed to a tiny range gets all its bins inside one pixel of the shared axis and
+        # its histogram becomes invisible. Shared edges show it as a spike at that value.
+        lo = min(v.min() for v in flat if v.size)
+        hi = max(v.max() for v in flat if v.size)
+        bins = np.linspace(lo, hi if hi > lo else lo + 1, bins + 1)
     for i, axis in enumerate(axes.flat):
         if i >= len(arrays):
             axis.set_visible(False)
             continue
-        values = np.asarray(arrays[i], dtype=np.float64).ravel()
+        values = flat[i]
         axis.hist(values, bins=bins, color=_CLASS_COLORS[0])
         axis.set_title(f"{names[i]}\nmean {_fmt(values.mean())}, std {_fmt(values.std())}", fontsize="small")
         axis.set_xlabel(xlabel, fontsize="small")
