@@ -163,6 +163,16 @@ def _softmax_variants(z):
         e = np.exp(z - z.max())
         return e / e.sum()
 
+    def shifted_by(shift):
+        def variant():
+            e = np.exp(z - shift)
+            return e / e.sum(axis=1, keepdims=True)
+        return variant
+
+    def log_softmax():
+        m = z.max(axis=1, keepdims=True)
+        return z - m - np.log(np.exp(z - m).sum(axis=1, keepdims=True))
+
     return [
         (axis0, "You normalized each column (axis 0). Each row is one sample and must sum to 1: "
                 "use axis=1 (with keepdims=True)."),
@@ -174,6 +184,17 @@ def _softmax_variants(z):
         (lambda: np.exp(z - z.max(axis=1, keepdims=True)),
          "The exponentials are not normalized: divide by the row sums."),
         (lambda: z / z.sum(axis=1, keepdims=True), "Take np.exp of the logits before normalizing."),
+        (log_softmax, "These are the log-probabilities (log-softmax): take np.exp of them to get "
+                      "the probabilities."),
+        (shifted_by(z.max()), "Subtract each row's own maximum, z.max(axis=1, keepdims=True). "
+                              "With the overall maximum z.max(), a row of much smaller logits "
+                              "underflows to exp = 0 everywhere, and 0 / 0 is NaN."),
+        (shifted_by(z.min(axis=1, keepdims=True)),
+         "Subtract the row maximum, not the minimum: after z - min the exponents can be huge "
+         "(exp(1000) = inf). After z - max every exponent is <= 0, so nothing overflows."),
+        (shifted_by(z.mean(axis=1, keepdims=True)),
+         "Subtract the row maximum, not the mean: after z - mean the exponents can still be huge "
+         "(exp(1000) = inf). After z - max every exponent is <= 0, so nothing overflows."),
     ]
 
 
@@ -218,6 +239,12 @@ def _check_softmax(t):
                         "overall maximum z.max(), a row of small logits underflows to exp = 0 "
                         "everywhere, and 0 / 0 is NaN.")
 
+    # Shifting by the row minimum or mean passes the cases above; a wide row exposes it.
+    z = np.array([[-1000.0, 0.0, 1000.0], [5.0, -2000.0, 5.0]])
+    t.case("logits far apart within a row (spread 2000)", z=z)
+    t.array(t.call(z.copy()), np.array([[0.0, 0.0, 1.0], [0.5, 0.0, 0.5]]), "softmax(z)",
+            variants=_softmax_variants(z), finite_hint=_UNSTABLE_HINT)
+
     z = _rng(10).normal(0, 3, size=(3, 5)).astype(np.float32)
     t.case("float32 logits", z=z)
     t.array(t.call(z.copy()), F.softmax(z.astype(np.float64)), "softmax(z)",
@@ -242,6 +269,12 @@ def _ce_variants(probs, y):
          "np.mean over the (N, C) product divides by N * C; divide the sum by N only."),
         (lambda: -np.mean(np.log(1 - probs[np.arange(n), y])),
          "The loss is -log of the correct class's probability, not of 1 minus it."),
+        (lambda: -np.log(np.mean(probs[np.arange(n), y])),
+         "Take the log of each probability, then the mean: np.mean(-np.log(p)), not "
+         "-np.log(np.mean(p))."),
+        (lambda: -np.sum(y * np.log(probs)) / n,
+         "y holds integer labels, not one-hot rows: pick probs[np.arange(N), y] instead of "
+         "multiplying by y."),
     ]
 
 
@@ -309,11 +342,15 @@ def _scebw_variants(probs, y):
         (lambda: probs / n, "Subtract the one-hot labels: (probs - onehot(y)) / N."),
         (lambda: (probs - onehot) / c, "Divide by N (the number of samples, probs.shape[0]), not "
                                        "by C."),
+        (lambda: (probs - np.eye(c)[probs.argmax(axis=1)]) / n,
+         "Use the labels y, not the most probable class probs.argmax(axis=1)."),
+        (lambda: (probs - onehot) / n ** 2, "You divided by N twice: (probs - onehot(y)) / N."),
     ]
 
 
 @exercise("softmax_cross_entropy_backward", args=("probs", "y"), chapter="02_softmax_cross_entropy",
-          shape_hint="probs is (N, C), y is (N,); the result has the shape of probs, (N, C).")
+          shape_hint="probs is (N, C), y is (N,); the result has the shape of probs, (N, C). "
+                     "The one-hot labels are np.eye(C)[y] with C = probs.shape[1] (not N).")
 def _check_softmax_cross_entropy_backward(t):
     name = "softmax_cross_entropy_backward(probs, y)"
     probs = np.array([[0.2, 0.3, 0.5]])
@@ -372,10 +409,14 @@ def _sigmoid_bw_variants(dout, z):
                                      "s * (1 - s)."),
         (lambda: dout * (1 - np.tanh(z) ** 2), "1 - tanh(z)**2 is the tanh derivative; the "
                                                 "sigmoid's is s * (1 - s) with s = sigmoid(z)."),
+        (lambda: dout * F.sigmoid(s) * (1 - F.sigmoid(s)),
+         "You applied the sigmoid twice: s = sigmoid(z) once, then dout * s * (1 - s)."),
     ]
 
 
-@exercise("sigmoid_backward", args=("dout", "z"), chapter="03_backpropagation")
+@exercise("sigmoid_backward", args=("dout", "z"), chapter="03_backpropagation",
+          shape_hint="dout, z and the result all have the same shape: every operation is "
+                     "elementwise (*, not @).")
 def _check_sigmoid_backward(t):
     name = "sigmoid_backward(dout, z)"
 
@@ -423,7 +464,9 @@ def _relu_bw_variants(dout, z):
     ]
 
 
-@exercise("relu_backward", args=("dout", "z"), chapter="03_backpropagation")
+@exercise("relu_backward", args=("dout", "z"), chapter="03_backpropagation",
+          shape_hint="dout, z and the result all have the same shape: every operation is "
+                     "elementwise (*, not @).")
 def _check_relu_backward(t):
     name = "relu_backward(dout, z)"
     z = np.array([[-1.0, 0.0, 2.0], [3.0, -0.5, 0.0]])
@@ -462,6 +505,7 @@ def _check_dense_grads(t, out, dout, x, W, expected=None):
         (lambda: dout @ W, "dx = dout @ W.T: W is (D, H) and dout is (N, H)."),
         (lambda: dout @ W.T / n, "Do not divide by N: dout already is the gradient of the mean."),
         (lambda: x.T @ dout, order_hint),
+        (lambda: W @ dout.T, "dx is transposed: dout @ W.T has the shape of x, (N, D)."),
     ], shape_hints={(n, W.shape[1]): "dx must have the shape of x (N, D): dout @ W.T."})
     t.array(dW, dW_e, "dW", variants=[
         (lambda: dout.T @ x, "dW is transposed: x.T @ dout has W's shape (D, H)."),
@@ -504,11 +548,13 @@ def _check_dense_backward(t):
                            W.astype(np.float64))
 
 
-def _two_layer(X, y, p, relu=True, mask=True, h_for_dW2=True, mean=True, w2_t=True):
+def _two_layer(X, y, p, relu=True, mask=True, h_for_dW2=True, mean=True, w2_t=True,
+               rows=True, mask_from_z=True):
     """The two-layer net with switches that reproduce common mistakes (all on: correct)."""
     r = X @ p["W1"] + p["b1"]
     h = np.maximum(r, 0) if relu else r
-    logp = F.log_softmax(h @ p["W2"] + p["b2"])
+    scores = h @ p["W2"] + p["b2"]
+    logp = F.log_softmax(scores) if rows else F.log_softmax(scores.T).T
     n = X.shape[0]
     loss = -float(np.sum(logp[np.arange(n), y]))
     d = np.exp(logp)
@@ -517,7 +563,7 @@ def _two_layer(X, y, p, relu=True, mask=True, h_for_dW2=True, mean=True, w2_t=Tr
         loss, d = loss / n, d / n
     dW2 = (h if h_for_dW2 else r).T @ d
     dh = d @ (p["W2"].T if w2_t else p["W2"])
-    dr = dh * (r > 0) if (relu and mask) else dh
+    dr = dh * ((r if mask_from_z else dh) > 0) if (relu and mask) else dh
     return loss, {"W1": X.T @ dr, "b1": dr.sum(axis=0), "W2": dW2, "b2": d.sum(axis=0)}
 
 
@@ -531,6 +577,10 @@ _TWO_LAYER_HINTS = [
     (dict(relu=False), "The hidden layer needs its ReLU: h = np.maximum(0, X @ W1 + b1)."),
     (dict(w2_t=False), "The gradient into the hidden layer needs W2 transposed: W2 is (H, C) and "
                        "dscores is (N, C), and the result must be (N, H)."),
+    (dict(rows=False), "The softmax must normalize each row (one sample): use axis=1 with "
+                       "keepdims=True."),
+    (dict(mask_from_z=False), "The ReLU mask comes from the forward pass, z1 = X @ W1 + b1 > 0 "
+                              "(or h > 0), not from the gradient dh."),
 ]
 
 
@@ -569,6 +619,8 @@ def _compare_two_layer(t, out, reference, X, y, params):
     t.scalar(loss, loss_e, "the loss", variants=[
         (lambda: _two_layer(X, y, params, relu=False)[0],
          "The hidden layer needs its ReLU: h = np.maximum(0, X @ W1 + b1)."),
+        (lambda: _two_layer(X, y, params, rows=False)[0],
+         "The softmax must normalize each row (one sample): use axis=1 with keepdims=True."),
     ], scales={n: "Divide by N: the loss is the mean over the batch."} if n > 1 else None)
     if not isinstance(grads, dict):
         t.fail(f"grads should be a dict with keys W1, b1, W2, b2, got a {type(grads).__name__}.",
@@ -584,12 +636,14 @@ def _compare_two_layer(t, out, reference, X, y, params):
         hints = {(1,) + shape: f"grads[{key!r}] must have the shape of params[{key!r}], {shape}: "
                                "drop keepdims=True."} if len(shape) == 1 else {}
         t.array(grads[key], grads_e[key], f"grads[{key!r}]", variants=variants, shape_hints=hints,
-                scales={n: "The gradients are those of the summed loss: divide dscores by N."}
+                scales={n: "The gradients are those of the summed loss: divide dscores by N.",
+                        1 / n: "You divided by N twice (or averaged a sum over the batch): "
+                               "dscores already holds the 1/N, so sum over samples."}
                 if n > 1 else None)
 
 
 def _backprop_variants(weights, biases, X, Y, out_sigma=True, hidden_sigma=True, sigma_of_a=False,
-                       mean=True, half=True, w_t=True):
+                       mean=True, half=True, w_t=True, mean_once=True, a_for_grad_w=True):
     """Nielsen's backprop with switches that reproduce common mistakes (defaults: correct)."""
     acts, zs = [X], []
     for W, b in zip(weights, biases):
@@ -606,10 +660,12 @@ def _backprop_variants(weights, biases, X, Y, out_sigma=True, hidden_sigma=True,
     delta = (acts[-1] - Y) * scale * (sp(L - 1) if out_sigma else 1)
     for l in range(L - 1, -1, -1):
         gb[l] = delta.sum(axis=0)
-        gw[l] = acts[l].T @ delta
+        gw[l] = (acts[l] if a_for_grad_w or l == 0 else zs[l - 1]).T @ delta
         if l > 0:
             W = weights[l].T if w_t else weights[l]
             delta = (delta @ W) * (sp(l - 1) if hidden_sigma else 1)
+            if not mean_once:
+                delta = delta / X.shape[0]
     return gw, gb
 
 
@@ -628,6 +684,11 @@ _BACKPROP_HINTS = [
                        "(a - y), without a 2."),
     (dict(w_t=False), "BP2: delta_l = (delta_{l+1} @ W_{l+1}.T) * sigma'(z_l); the transpose of "
                       "W is missing."),
+    (dict(mean_once=False), "Divide by N once, in the output error delta_L; BP2 carries the 1/N "
+                            "back to every layer, so dividing again at each layer shrinks the "
+                            "earlier gradients by further factors of N."),
+    (dict(a_for_grad_w=False), "BP4: grad_w[l] = a_{l-1}.T @ delta_l uses the activation "
+                               "a = sigmoid(z) of the layer below, not its weighted input z."),
 ]
 
 
@@ -691,7 +752,9 @@ def _compare_backprop(t, out, reference, weights, biases, X, Y):
                                        f"delta.sum(axis=0), shape {shape}.",
                          (1,) + shape: f"{what}[{l}] must have shape {shape}: drop keepdims=True."}
             t.array(grads[l], ref[l], f"{what}[{l}]", variants=variants, shape_hints=hints,
-                    scales={n: _BACKPROP_HINTS[3][1], 2.0: _BACKPROP_HINTS[4][1]} if n > 1
+                    scales={n: _BACKPROP_HINTS[3][1], 2.0: _BACKPROP_HINTS[4][1],
+                            1 / n: "You divided by N twice (or averaged a sum over the batch): "
+                                   "delta already holds the 1/N, so sum over samples."} if n > 1
                     else {2.0: _BACKPROP_HINTS[4][1]})
 
 
@@ -795,7 +858,7 @@ def _check_numerical_gradient(t):
     f = _make_f(x, w, desc)
     t.case("hand-worked cubic, h = 0.1", f=f, x=x, h=h)
     t.array(t.call(f, x, h=h, restore_tol=1e-12), hand, "numerical_gradient(f, x, h)",
-            variants=variants(x, w, h), scales=scales, rtol=1e-9, atol=1e-9)
+            variants=variants(x, w, h), scales=scales, rtol=1e-9, atol=1e-9, keep_float64=True)
 
     r = _rng(33)
     for case, shape in [("a (3, 4) array, default h", (3, 4)), ("a 1-D array, default h", (5,))]:
@@ -806,7 +869,8 @@ def _check_numerical_gradient(t):
         f = _make_f(x, w, desc)
         t.case(case, f=f, x=x)
         t.array(t.call(f, x, restore_tol=1e-12), exact, "numerical_gradient(f, x)",
-                variants=variants(x, w, 1e-5), scales=scales, rtol=1e-5, atol=1e-7)
+                variants=variants(x, w, 1e-5), scales=scales, rtol=1e-5, atol=1e-7,
+                keep_float64=True)
 
     x, w, h = r.normal(size=(2, 3)), r.normal(size=(2, 3)), 1e-3
     xe = x.copy()
@@ -814,7 +878,7 @@ def _check_numerical_gradient(t):
     f = _make_f(x, w, desc)
     t.case("compared with nnlib, h = 1e-3", f=f, x=x, h=h)
     t.array(t.call(f, x, h=h, restore_tol=1e-12), expected, "numerical_gradient(f, x, h)",
-            variants=variants(x, w, h), scales=scales, rtol=1e-7, atol=1e-9)
+            variants=variants(x, w, h), scales=scales, rtol=1e-7, atol=1e-9, keep_float64=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -856,6 +920,8 @@ def _check_sgd_step(t):
             (lambda: -lr * grad, "The step must be applied to param: param - lr * grad."),
             (lambda: before - grad, "Scale the gradient by the learning rate: param - lr * grad."),
             (lambda: before - lr, "Subtract lr * grad, not lr."),
+            (lambda: before - grad / lr, "Multiply the gradient by the learning rate, do not "
+                                         "divide: param - lr * grad."),
             (lambda: before - 2 * lr * grad, "The step was applied twice (in place and again in "
                                              "the return value)."),
         ])
@@ -973,14 +1039,30 @@ def _check_init(t, name, scheme, target_of, extra_hint):
         var_tol = _SIGMAS * math.sqrt(2 / n)
         ratio = var / target
         if abs(ratio - 1) > var_tol:
-            hint = None
-            for value, h in _init_candidates(fan_in, fan_out, target, scheme):
-                if abs(var / value - 1) <= var_tol:
-                    hint = h
-                    break
             t.fail(f"the variance of the weights is {_fmt(var)}, expected {_fmt(target)} "
                    f"(ratio {ratio:.3g}; tolerance +-{var_tol:.2g}).",
-                   hint=(hint + " " if hint else "") + extra_hint)
+                   hint=_variance_hint(W, var, var_tol, fan_in, fan_out, target, scheme,
+                                       extra_hint))
+
+
+def _variance_hint(W, var, var_tol, fan_in, fan_out, target, scheme, extra_hint):
+    """Name the likely mistake behind a wrong variance. Uniform weights are told apart from
+    normal ones by their kurtosis, E[(w - mean)^4] / var^2: 1.8 for a uniform, 3 for a normal
+    (over 40 000 weights its standard error is below 0.03)."""
+    candidates = _init_candidates(fan_in, fan_out, target, scheme)
+    named = next((h for v, h in candidates if abs(var / v - 1) <= var_tol), None)
+    kurtosis = float(np.mean((W - W.mean()) ** 4)) / var ** 2
+    if kurtosis < 2.4:
+        a = float(np.max(np.abs(W)))
+        # With a uniform only a mix-up of fan_in and fan_out is worth naming; every other
+        # wrong variance comes from a wrong bound.
+        fans = named if named and named.startswith("That is 2 /") else ""
+        return (f"{fans} Your weights look uniform on [-a, a] with a = {_fmt(a)}. A uniform "
+                f"distribution on [-a, a] has variance a**2 / 3, so the variance {_fmt(target)} "
+                f"needs a = sqrt(3 * {_fmt(target)}) = {_fmt(math.sqrt(3 * target))}, that is "
+                f"{'sqrt(6 / fan_in)' if scheme == 'He' else 'sqrt(6 / (fan_in + fan_out))'}."
+                ).strip()
+    return f"{named} {extra_hint}" if named else extra_hint
 
 
 def _fmt(x):
@@ -1067,7 +1149,7 @@ def _check_dropout_forward(t):
                hint="p is the probability of DROPPING a unit: keep where rng.random(x.shape) >= p "
                     "(with p = 0 nothing is dropped).")
     swapped = [(x, "Return the two arrays in the order (out, mask).")]
-    t.array(mask, np.ones_like(x), "mask", variants=swapped)
+    t.array(mask, np.ones_like(x), "mask", variants=swapped, keep_float64=False)
     t.array(out, x, "out", variants=swapped)
 
     _check_uses_rng(t, lambda rng: (np.ones((20, 30)), 0.5, rng), "dropout_forward")
@@ -1110,6 +1192,21 @@ def _check_dropout_forward(t):
                                          "1/(1-p)."),
         ])
 
+    # Dropping exactly round(p * N * D) units (a permutation, rng.choice without replacement)
+    # passes every statistic above; only the spread of the count over calls shows it. For a
+    # correct function, ten equal counts out of 2000 units at p = 0.5 have probability < 1e-15.
+    x = np.ones((40, 50))
+    t.case("the number of dropped units varies between calls (10 calls, p = 0.5)", x=x, p=0.5)
+    counts = set()
+    for seed in range(60, 70):
+        _, mask = _dropout_outputs(t, t.call(x.copy(), 0.5, _rng(seed)), x, 0.5)
+        counts.add(int(np.sum(mask == 0)))
+    if len(counts) == 1:
+        t.fail(f"each of the 10 calls dropped exactly {counts.pop()} of the {x.size} units.",
+               hint="Drop every unit independently with probability p, rng.random(x.shape) >= p; "
+                    "then the number dropped varies from call to call. Choosing exactly "
+                    "p * N * D units to drop makes the units depend on each other.")
+
     x = _rng(53).normal(size=(1, 6)).astype(np.float32) + 3
     t.case("float32 input, a batch of one", x=x, p=0.2)
     out, mask = _dropout_outputs(t, t.call(x.copy(), 0.2, _rng(54)), x, 0.2)
@@ -1117,7 +1214,9 @@ def _check_dropout_forward(t):
     t.array(out, x.astype(np.float64) * mask, "out", rtol=1e-5, atol=1e-6)
 
 
-@exercise("dropout_backward", args=("dout", "mask"), chapter="06_regularization_dropout")
+@exercise("dropout_backward", args=("dout", "mask"), chapter="06_regularization_dropout",
+          shape_hint="dout, mask and the result all have the shape of x: dout * mask is "
+                     "elementwise (*, not @).")
 def _check_dropout_backward(t):
     name = "dropout_backward(dout, mask)"
 
@@ -1132,25 +1231,30 @@ def _check_dropout_backward(t):
              "Multiply by the mask, do not divide: dout * mask."),
         ]
 
+    def scales(mask):
+        # dout * mask * mask (or an extra / (1 - p)) is the answer times 1/(1-p).
+        return {float(mask.max()): "The mask already holds the 1/(1-p) scaling: multiply by it "
+                                   "once, dout * mask, with no extra factor."}
+
     dout = np.array([[1.0, -2.0, 3.0], [4.0, 5.0, -6.0]])
     mask = np.array([[2.0, 0.0, 2.0], [0.0, 2.0, 2.0]])
     t.case("hand-worked values, p = 0.5", dout=dout, mask=mask)
     t.array(t.call(dout, mask), np.array([[2.0, 0.0, 6.0], [0.0, 10.0, -12.0]]), name,
-            variants=variants(dout, mask))
+            variants=variants(dout, mask), scales=scales(mask))
 
     r = _rng(55)
     dout = r.normal(size=(5, 4))
     mask = (r.random((5, 4)) >= 0.2) / 0.8
     t.case("a (5, 4) batch, p = 0.2", dout=dout, mask=mask)
     t.array(t.call(dout.copy(), mask.copy()), F.dropout_backward(dout, mask), name,
-            variants=variants(dout, mask))
+            variants=variants(dout, mask), scales=scales(mask))
 
     dout = r.normal(size=(2, 3)).astype(np.float32)
     mask = ((r.random((2, 3)) >= 0.6) / np.float32(0.4)).astype(np.float32)
     t.case("float32 inputs", dout=dout, mask=mask)
     d64, m64 = dout.astype(np.float64), mask.astype(np.float64)
     t.array(t.call(dout.copy(), mask.copy()), F.dropout_backward(d64, m64), name,
-            variants=variants(d64, m64), **_F32)
+            variants=variants(d64, m64), scales=scales(m64), **_F32)
 
 
 @exercise("l2_penalty", args=("W", "lam"), chapter="06_regularization_dropout")
@@ -1167,6 +1271,9 @@ def _check_l2_penalty(t):
         t.case(case, W=W, lam=lam)
         out = t.call(W.copy(), lam)
         value, grad = t.tuple_of(out, 2, "l2_penalty(W, lam)", ("penalty", "grad"))
+        if np.shape(value) == W.shape and np.ndim(grad) == 0 and W.ndim:
+            t.fail("the first item has the shape of W and the second is a single number.",
+                   hint="Return the two results in the order (penalty, grad).")
         t.scalar(value, value_e, "the penalty", variants=[
             (lambda: lam * float(np.sum(np.abs(Wd))), "That is the L1 penalty; L2 squares the "
                                                        "weights: 0.5 * lam * np.sum(W ** 2)."),
@@ -1175,6 +1282,8 @@ def _check_l2_penalty(t):
             (lambda: 0.5 * lam * float(np.mean(Wd ** 2)),
              "Sum the squares (np.sum), do not average them."),
             (lambda: 0.5 * float(np.sum(Wd ** 2)), "Multiply by lam."),
+            (lambda: 0.5 * lam * float(np.sum(Wd)) ** 2,
+             "np.sum(W) ** 2 squares the sum; square every weight first: np.sum(W ** 2)."),
         ], scales={2.0: "The penalty is 0.5 * lam * sum(W ** 2): the factor 1/2 is missing (it "
                         "makes the gradient exactly lam * W)."},
             atol=1e-12)
@@ -1184,4 +1293,6 @@ def _check_l2_penalty(t):
             (lambda: Wd, "Multiply by lam: the gradient is lam * W."),
             (lambda: lam * np.sign(Wd), "lam * sign(W) is the L1 gradient; for L2 it is lam * W."),
             (lambda: np.full(Wd.shape, value_e), "The gradient is lam * W, an array like W."),
+            (lambda: lam * Wd ** 2, "The derivative of 0.5 * lam * w**2 is lam * w, not "
+                                    "lam * w**2."),
         ], shape_hints={(): "The gradient has the shape of W: lam * W."})

@@ -431,7 +431,8 @@ def _error_hint(spec, exc):
         if re.search(pattern, text):
             return hint or f"The function must have the signature {spec.signature}."
     if re.search(r"matmul|not aligned|could not be broadcast|mismatch in its core dimension|"
-                 r"shapes? .* (and|vs)|size \d+ is different", text) and spec.shape_hint:
+                 r"shapes? .* (and|vs)|size \d+ is different|out of bounds|too many indices",
+                 text) and spec.shape_hint:
         return f"Check the shapes: {spec.shape_hint}"
     return None
 
@@ -444,6 +445,7 @@ class _Tester:
         self.case_name = None
         self.case_inputs = []
         self.passed_cases = []
+        self.float64_inputs = False
 
     # -- cases -----------------------------------------------------------------------------
 
@@ -452,6 +454,8 @@ class _Tester:
         self.finish_case()
         self.case_name = name
         self.case_inputs = [f"{k} = {_describe(v)}" for k, v in inputs.items()]
+        float_dtypes = _float_dtypes(inputs.values())
+        self.float64_inputs = bool(float_dtypes) and float_dtypes <= {np.dtype(np.float64)}
 
     def finish_case(self):
         if self.case_name and self.case_name not in self.passed_cases:
@@ -495,7 +499,7 @@ class _Tester:
             if what:
                 self.fail(
                     f"{self.spec.id} changed its input `{name}` in place: {what}.",
-                    hint=self.spec.mutation_hint or _mutation_hint(name))
+                    hint=self.spec.mutation_hint or _mutation_hint(name, before))
         return out
 
     def _not_implemented(self, exc):
@@ -531,15 +535,23 @@ class _Tester:
     # -- checking results ------------------------------------------------------------------
 
     def array(self, got, expected, what, variants=(), scales=None, rtol=None, atol=None,
-              shape_hints=None, finite_hint=None):
+              shape_hints=None, finite_hint=None, keep_float64=False):
         """Check that ``got`` is a float array close to ``expected``; otherwise fail with a hint.
 
         variants: (array_or_callable, hint) pairs, known wrong answers to recognise.
         scales: {factor: hint} for results that are a constant multiple of the expected one.
         shape_hints: {shape: hint} for known wrong shapes.
+        keep_float64: fail a float32 result when the case's inputs are float64 (elsewhere a
+        float32 result is accepted and compared with float32 tolerances).
         """
         expected = np.asarray(expected)
+        if (np.isscalar(got) or (isinstance(got, np.ndarray) and got.ndim == 0)) \
+                and expected.ndim and (shape_hints or {}).get(()):
+            self.fail(f"{what} should be an array of shape {expected.shape}, got a single "
+                      "number.", hint=shape_hints[()])
         self.is_array(got, what, expected.shape)
+        if keep_float64:
+            self.check_precision(got, what)
         if got.shape != expected.shape:
             hint = (shape_hints or {}).get(got.shape)
             if hint is None and got.shape == expected.shape[::-1] and got.ndim == 2:
@@ -549,6 +561,8 @@ class _Tester:
             if hint is None and got.size == expected.size:
                 hint = ("Same number of values, wrong shape: return the expected shape (do not "
                         "flatten or add axes).")
+            if hint is None and self.spec.shape_hint:
+                hint = f"Check the shapes: {self.spec.shape_hint}"
             self.fail(f"{what} has shape {got.shape}, expected {expected.shape}.", hint=hint)
         rtol, atol = _tolerances(got, rtol, atol)
         bad_got = ~np.isfinite(got)
@@ -556,7 +570,8 @@ class _Tester:
             idx = tuple(int(i) for i in np.argwhere(bad_got & np.isfinite(expected))[0])
             self.fail(f"{what} contains {_nan_or_inf(got[idx])} (first at index {idx}) where a "
                       "finite number was expected.",
-                      hint=finite_hint, details=_value_lines(got, expected))
+                      hint=_match_variant(got, variants, rtol, atol) or finite_hint,
+                      details=_value_lines(got, expected))
         if _close(got, expected, rtol, atol):
             return got
         hint = _match_variant(got, variants, rtol, atol) or _match_scale(got, expected, scales)
@@ -572,7 +587,10 @@ class _Tester:
                 or (isinstance(got, np.ndarray) and got.ndim == 0 and got.dtype.kind in "iuf")):
             shape = f" of shape {got.shape}" if isinstance(got, np.ndarray) else ""
             hint = None
-            if isinstance(got, np.ndarray) and got.ndim >= 1:
+            if isinstance(got, np.ndarray) and got.size == 1:
+                hint = ("Return the number itself, not an array holding it: float(...), or "
+                        "np.sum(...) without keepdims=True or extra brackets.")
+            elif isinstance(got, np.ndarray) and got.ndim >= 1:
                 hint = ("Return a single number: reduce over every entry (np.sum or np.mean), "
                         "not over one axis.")
             self.fail(f"{what} should be a single number, got {_type_name(got)}{shape}.", hint=hint)
@@ -584,8 +602,9 @@ class _Tester:
         atol = 1e-12 if atol is None else atol
         if abs(value - expected) <= atol + rtol * abs(expected):
             return value
+        # Two single numbers are always multiples of each other: name only known factors.
         hint = (_match_variant(np.float64(value), variants, rtol, atol)
-                or _match_scale(np.float64(value), np.float64(expected), scales))
+                or _match_scale(np.float64(value), np.float64(expected), scales, only_named=True))
         self.fail(f"{what} is {_num(value)}, expected {_num(expected)}.", hint=hint)
 
     def is_array(self, got, what, shape=None, dtype_hint=None):
@@ -595,7 +614,9 @@ class _Tester:
         if not isinstance(got, np.ndarray):
             hint = None
             if isinstance(got, (list, tuple)):
-                hint = "Build the result with NumPy operations on whole arrays, not a Python list."
+                hint = ("Return a NumPy array, not a Python list: compute with NumPy operations "
+                        "on whole arrays, or fill an array made with np.zeros(shape) "
+                        "(np.array(a_list) converts a list).")
             elif np.isscalar(got) and shape not in (None, ()):
                 hint = "The function must work on whole arrays, elementwise, and return an array."
             self.fail(f"{what} should be a NumPy array{_shape_text(shape)}, got "
@@ -606,9 +627,21 @@ class _Tester:
                 hint = dtype_hint
             elif got.dtype.kind == "b":
                 hint = "This is a True/False mask; multiply it with the values (or use np.where)."
+            elif got.dtype.kind in "iu":
+                hint = ("Integers lose the fractions: keep the float values (no .astype(int), "
+                        "and no arrays created with an integer dtype).")
             self.fail(f"{what} should hold floating-point numbers, got dtype {got.dtype}.",
                       hint=hint)
         return got
+
+    def check_precision(self, got, what):
+        """Fail when a float64 case came back in float32 or float16: digits were lost."""
+        dtype = getattr(got, "dtype", None)
+        if self.float64_inputs and dtype is not None and dtype.kind == "f" and dtype.itemsize < 8:
+            self.fail(f"{what} has dtype {dtype}, but the inputs are float64.",
+                      hint=f"Keep float64 here: {dtype} holds only about 7 significant digits, "
+                           "too few for this result. Create it with np.zeros(x.shape) (float64) "
+                           f"rather than with dtype=np.{dtype} or .astype(np.{dtype}).")
 
     def tuple_of(self, got, n, what, names):
         """Fail unless ``got`` is a tuple or list of ``n`` items."""
@@ -626,10 +659,28 @@ def _can_interrupt():
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
-def _mutation_hint(name):
+def _mutation_hint(name, value=None):
+    if isinstance(value, (dict, list, tuple)):
+        item = f"{name}['W1']" if isinstance(value, dict) else f"{name}[0]"
+        return (f"Leave the arrays inside `{name}` alone: `{item} -= ...` or `{item} *= ...` "
+                "changes the caller's arrays. Put every result into new arrays (updating the "
+                "parameters is the training loop's job).")
     return (f"Work on a copy ({name}.copy()) or build a new array (for example with np.where "
             f"or arithmetic like {name} * mask); operations such as `{name}[...] = ...`, "
             f"`{name} *= ...` or `{name} -= ...` change the caller's array.")
+
+
+def _float_dtypes(values):
+    """The floating-point dtypes of the arrays among ``values`` (searching dicts and lists)."""
+    found = set()
+    for v in values:
+        if isinstance(v, np.ndarray) and v.dtype.kind == "f":
+            found.add(v.dtype)
+        elif isinstance(v, dict):
+            found |= _float_dtypes(v.values())
+        elif isinstance(v, (list, tuple)):
+            found |= _float_dtypes(v)
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -668,8 +719,11 @@ def _match_variant(got, variants, rtol, atol):
     return None
 
 
-def _match_scale(got, expected, scales):
-    """If ``got`` is a constant multiple ``c`` of ``expected``, name it (and the hint for ``c``)."""
+def _match_scale(got, expected, scales, only_named=False):
+    """If ``got`` is a constant multiple ``c`` of ``expected``, name it (and the hint for ``c``).
+
+    With ``only_named``, say nothing unless ``c`` is one of ``scales`` or -1.
+    """
     got = np.asarray(got, dtype=np.float64)
     expected = np.asarray(expected, dtype=np.float64)
     denom = float(np.sum(expected * expected))
@@ -683,6 +737,8 @@ def _match_scale(got, expected, scales):
             return f"Every value is {_num(c)} times the expected one. {hint}"
     if np.isclose(c, -1, rtol=1e-4):
         return "Every value has the wrong sign: check the sign of each term."
+    if only_named:
+        return None
     return f"Every value is {_num(c)} times the expected one: look for a wrong constant factor."
 
 
