@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
@@ -29,6 +30,10 @@ def normalize(nb):
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         cell.metadata.pop("ExecuteTime", None)
+        for output in cell.get("outputs", []):
+            # A live widget's model id is new on every run and means nothing without a kernel;
+            # the text/plain line beside it is what GitHub and an untrusted notebook show.
+            output.get("data", {}).pop(WIDGET_MIME, None)
     return nb
 
 

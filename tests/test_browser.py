@@ -1,0 +1,451 @@
+"""The explorers and the chapters, tried the way a learner uses them: JupyterLab in a real browser.
+
+One JupyterLab server (127.0.0.1, a random free port, a token, a temporary root holding copies of
+the notebooks) and one headless Chromium (the system's, Debian package ``chromium``; Playwright's
+own browser download is never used) serve all tests of this module. Playwright drives Chromium
+over the DevTools protocol. The tests
+
+* open chapter 4, run all cells, move the learning-rate explorer's slider with the keyboard and
+  check that the kernel-side callback rewrote the summary line and replaced the figure;
+* open a chapter and an exercise notebook and check that they render without error outputs and
+  with their LaTeX typeset by MathJax.
+
+Both processes are started here with ``start_new_session=True`` and always stopped by process id
+(process group, then the kernels the server started), even when a test fails. A failing test
+saves a screenshot in a temporary folder and prints its path. Without Chromium or Playwright the
+tests skip and say why.
+
+Run alone: ``python -m pytest tests/test_browser.py -q -o addopts="" -p no:cacheprovider -s``
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EXPLORER_CHAPTER = "chapters/04_training.ipynb"  # has the learning-rate explorer
+LATEX_CHAPTER = "chapters/02_softmax_cross_entropy.ipynb"
+EXERCISE_CANDIDATES = ["exercises/ex02_softmax.ipynb", "exercises/ex01_forward.ipynb", "exercises/ex03_backprop.ipynb"]
+
+SERVER_START_TIMEOUT = 90  # seconds; every wait below is on a condition, these are upper bounds
+RUN_ALL_TIMEOUT = 240
+CALLBACK_TIMEOUT = 30
+
+pytestmark = pytest.mark.timeout(600)
+
+CHROMIUM_FLAGS = [
+    "--headless=new", "--no-sandbox", "--disable-background-networking", "--disable-gpu",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--no-default-browser-check",
+    "--disable-dev-shm-usage", "--window-size=1400,1000",
+]
+
+
+def find_chromium():
+    for candidate in (shutil.which("chromium"), "/usr/bin/chromium", shutil.which("chromium-browser")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(condition, timeout, what, interval=0.2):
+    """Poll ``condition()`` until it returns a true value; fail with ``what`` after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(interval)
+
+
+def http_get(url, headers=None, timeout=5):
+    request = urllib.request.Request(url, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return response.status, response.read()
+
+
+def child_pids(pid):
+    """Direct children of ``pid`` (read from /proc; empty where there is no /proc)."""
+    children = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:  # fields[0] is the state, fields[1] the parent pid
+            children.append(int(entry.name))
+    return children
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie is dead but still listed
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def kill_group(proc, grace=10):
+    """SIGTERM the process group led by ``proc`` (started with start_new_session=True), then SIGKILL."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            pass
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # whatever is left in the group
+    except ProcessLookupError:
+        pass
+    proc.wait(10)
+
+
+def kill_pids(pids, grace=5):
+    """SIGTERM, then SIGKILL, each pid and the process group it leads (kernels lead their own)."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in pids:
+            if alive(pid):
+                for kill in (os.killpg, os.kill):
+                    try:
+                        kill(pid, sig)
+                    except (ProcessLookupError, PermissionError):
+                        pass
+        if sig == signal.SIGTERM:
+            try:
+                wait_for(lambda: not any(alive(p) for p in pids), grace, "processes to exit")
+            except TimeoutError:
+                pass
+    return [p for p in pids if alive(p)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixtures: skip reasons, the server, the browser
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chromium_path():
+    path = find_chromium()
+    if path is None:
+        pytest.skip("no Chromium found (looked for `chromium` on PATH and /usr/bin/chromium); "
+                    "install Debian's package: apt-get install chromium")
+    pytest.importorskip("playwright.sync_api", reason="the Python package playwright is not installed "
+                                                      "(pip install -r requirements-dev.txt)")
+    pytest.importorskip("jupyterlab", reason="JupyterLab is not installed (pip install -r requirements.txt)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def artifacts_dir(tmp_path_factory):
+    """Screenshots of failing tests and the server and browser logs go here (pytest keeps the
+    temporary folders of the last three runs)."""
+    return tmp_path_factory.mktemp("browser-test-artifacts")
+
+
+def _lab_root(base):
+    """A temporary root with copies of the notebooks the tests open (same relative paths)."""
+    root = base / "root"
+    exercise = next((p for p in EXERCISE_CANDIDATES if (REPO / p).exists()), None)
+    for rel in [EXPLORER_CHAPTER, LATEX_CHAPTER] + ([exercise] if exercise else []):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / rel, root / rel)
+    return root, exercise
+
+
+def _write_lab_settings(settings_dir):
+    """User settings for the test server: every cell attached to the page (so off-screen cells
+    are rendered and typeset too), and no news or update checks (nothing goes to the network)."""
+    settings = {
+        "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+        "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
+            {"fetchNews": "false", "checkForUpdates": False, "doNotDisturbMode": True},
+    }
+    for rel, value in settings.items():
+        path = settings_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(value))
+
+
+@pytest.fixture(scope="module")
+def lab(chromium_path, tmp_path_factory, artifacts_dir):
+    """A JupyterLab server; yields dict(url, token, exercise). Stopped by pid at the end."""
+    base = tmp_path_factory.mktemp("jupyterlab")
+    root, exercise = _lab_root(base)
+    settings_dir = base / "settings"
+    _write_lab_settings(settings_dir)
+    port, token = free_port(), uuid.uuid4().hex
+    # Fresh Jupyter directories: no user configuration, no trusted-notebook database, and the kernel
+    # "python3" is this interpreter's own ipykernel (the one with nnlib installed).
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(base / "config"), JUPYTER_DATA_DIR=str(base / "data"),
+               JUPYTER_RUNTIME_DIR=str(base / "runtime"),
+               JUPYTERLAB_SETTINGS_DIR=str(settings_dir), JUPYTERLAB_WORKSPACES_DIR=str(base / "workspaces"),
+               IPYTHONDIR=str(base / "ipython"), PYTHONUNBUFFERED="1")
+    env.pop("MPLBACKEND", None)  # the kernel must use its default (inline) backend
+    command = [
+        sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}", "--ServerApp.allow_root=True",
+        "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
+    log_path = artifacts_dir / "jupyterlab.log"
+    log = open(log_path, "wb")
+    server = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
+                              stdin=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    kernels = set()
+    try:
+        def ready():
+            if server.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited with code {server.returncode}; log: {log_path}\n"
+                                   + log_path.read_text(errors="replace")[-3000:])
+            try:
+                return http_get(f"{url}/api/status?token={token}")[0] == 200
+            except OSError:
+                return False
+
+        wait_for(ready, SERVER_START_TIMEOUT, f"JupyterLab to answer on {url} (log: {log_path})")
+        yield {"url": url, "token": token, "exercise": exercise}
+    finally:
+        # Kernels are the server's children but lead their own sessions: note their pids first,
+        # ask the server to shut everything down, then make sure by pid.
+        kernels.update(child_pids(server.pid))
+        try:
+            request = urllib.request.Request(f"{url}/api/shutdown", method="POST",
+                                             headers={"Authorization": f"token {token}"})
+            urllib.request.urlopen(request, timeout=5).close()
+            server.wait(15)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        kill_group(server)
+        survivors = kill_pids(sorted(kernels))
+        log.close()
+        assert not survivors, f"processes started by JupyterLab still alive after SIGKILL: {survivors}"
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path, tmp_path_factory, artifacts_dir):
+    """Headless Chromium started here (so that we own its pid), driven by Playwright over CDP."""
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    log = open(artifacts_dir / "chromium.log", "wb")
+    chrome = subprocess.Popen([chromium_path, *CHROMIUM_FLAGS, f"--remote-debugging-port={port}",
+                               f"--user-data-dir={profile}", "about:blank"],
+                              stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                              start_new_session=True)
+    playwright = None
+    try:
+        def ready():
+            if chrome.poll() is not None:
+                raise RuntimeError(f"Chromium exited with code {chrome.returncode}; "
+                                   f"see {artifacts_dir / 'chromium.log'}")
+            try:
+                return http_get(f"http://127.0.0.1:{port}/json/version")[0] == 200
+            except OSError:
+                return False
+
+        wait_for(ready, 30, "Chromium's DevTools endpoint")
+        playwright = sync_playwright().start()
+        cdp = playwright.chromium.connect_over_cdp(f"http://127.0.0.1:{port}")
+        yield cdp
+    finally:
+        if playwright is not None:
+            try:
+                playwright.stop()  # disconnects and stops Playwright's driver process
+            except Exception:  # noqa: BLE001 - the browser is killed below in any case
+                pass
+        kill_group(chrome)
+        log.close()
+
+
+@contextmanager
+def screenshot_on_failure(page, artifacts_dir, name):
+    try:
+        yield
+    except BaseException:
+        path = artifacts_dir / f"{name}.png"
+        try:
+            explorer = page.locator(".nnlib-explorer")
+            if explorer.count():  # show the explorer, not just the top of the notebook
+                explorer.first.scroll_into_view_if_needed(timeout=5000)
+            page.screenshot(path=str(path))
+            print(f"\nscreenshot of the failing page: {path}")
+        except Exception as err:  # noqa: BLE001 - report the original failure, not this one
+            print(f"\ncould not save a screenshot: {err}")
+        print(f"JupyterLab and Chromium logs: {artifacts_dir}")
+        raise
+
+
+def open_notebook(browser, lab, rel_path):
+    page = browser.contexts[0].new_page() if browser.contexts else browser.new_context().new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{lab['url']}/lab/tree/{rel_path}?token={lab['token']}")
+    page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(state="attached")
+    return page
+
+
+def wait_js(page, expression, arg, timeout, what):
+    """Wait until the JavaScript ``expression(arg)`` is true; fail saying what was awaited."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(expression, arg=arg, timeout=timeout * 1000)
+    except PlaywrightTimeout:
+        pytest.fail(f"timed out after {timeout} s waiting for {what}", pytrace=False)
+
+
+def wait_kernel_idle(lab, rel_path, timeout):
+    """Wait until the notebook's kernel is connected to the page and idle (asked of the server)."""
+    def idle():
+        _, body = http_get(f"{lab['url']}/api/sessions", headers={"Authorization": f"token {lab['token']}"})
+        kernels = [s["kernel"] for s in json.loads(body) if s.get("path") == rel_path and s.get("kernel")]
+        return any(k.get("execution_state") == "idle" and k.get("connections", 0) > 0 for k in kernels)
+
+    wait_for(idle, timeout, f"the kernel of {rel_path} to be connected and idle")
+
+
+def click_menu(page, menu, item):
+    """Click a top menu (e.g. "Run") and then its item labelled exactly ``item``."""
+    page.locator(".lm-MenuBar-item", has_text=menu).first.click()
+    page.locator(".lm-Menu .lm-Menu-itemLabel").get_by_text(item, exact=True).first.click()
+
+
+# JavaScript: true once every code cell's prompt shows an execution count ("[ ]:" has not run,
+# "[*]:" is running), or as soon as an error output appears (Run All stops there).
+ALL_CELLS_RAN_OR_ERROR_JS = """() => {
+    const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
+    const ran = prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+    const error = document.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
+    return ran || error !== null;
+}"""
+
+
+def error_outputs(page):
+    """Texts of error and stderr outputs, and of widgets that failed to display."""
+    return page.evaluate("""() => [...new Set([
+        ...document.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'),
+        ...[...document.querySelectorAll('.jp-OutputArea-output')].filter(
+            o => /Error displaying widget|Traceback \\(most recent call last\\)/.test(o.textContent)),
+    ])].map(o => o.textContent.slice(0, 300))""")
+
+
+# ---------------------------------------------------------------------------------------------
+# The tests
+# ---------------------------------------------------------------------------------------------
+
+
+def test_explorer_slider_redraws_in_jupyterlab(browser, lab, artifacts_dir):
+    """Run chapter 4 in JupyterLab, press ArrowRight on the learning-rate slider, and see the
+    kernel-side callback change both the summary line and the figure."""
+    page = open_notebook(browser, lab, EXPLORER_CHAPTER)
+    with screenshot_on_failure(page, artifacts_dir, "explorer"):
+        wait_kernel_idle(lab, EXPLORER_CHAPTER, SERVER_START_TIMEOUT)
+        # As stored (not yet run, not trusted): the explorer's output falls back to its text form.
+        stored = page.locator(".jp-OutputArea-output", has_text="learning-rate explorer (chapter 4): run this cell")
+        stored.first.wait_for(state="visible")
+        assert not error_outputs(page), f"error outputs in the stored chapter: {error_outputs(page)}"
+        stored.first.scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts_dir / "explorer-stored.png"))
+        # Clear the stored outputs first: then "every prompt shows a number" means this run finished.
+        click_menu(page, "Edit", "Clear Outputs of All Cells")
+        page.wait_for_function("() => !document.querySelector('.jp-Notebook .jp-OutputArea-output')")
+        click_menu(page, "Run", "Run All Cells")
+        wait_js(page, ALL_CELLS_RAN_OR_ERROR_JS, None, RUN_ALL_TIMEOUT, f"Run All Cells to finish {EXPLORER_CHAPTER}")
+        assert not error_outputs(page), f"error outputs after Run All: {error_outputs(page)}"
+        wait_kernel_idle(lab, EXPLORER_CHAPTER, RUN_ALL_TIMEOUT)
+        explorer = page.locator(".nnlib-explorer").first
+        explorer.wait_for(state="visible")
+
+        summary = explorer.locator(".nnlib-explorer-summary")
+        image = explorer.locator(".nnlib-explorer-figure img")
+        image.wait_for(state="visible")
+        text_before, src_before = summary.inner_text(), image.get_attribute("src")
+        assert "lr 0.1," in text_before, text_before
+        assert src_before.startswith("data:image/png;base64,"), src_before[:80]
+
+        handle = explorer.locator(".widget-slider .noUi-handle").first  # the learning-rate slider
+        handle.focus()
+        page.keyboard.press("ArrowRight")
+
+        wait_js(page, """([before]) => {
+                    const s = document.querySelector('.nnlib-explorer .nnlib-explorer-summary');
+                    return s && s.innerText !== before && !s.innerText.startsWith('computing');
+                }""", [text_before], CALLBACK_TIMEOUT,
+                f"the explorer's summary line to change after ArrowRight on the slider (it stayed {text_before!r})")
+        wait_js(page, """([before]) => {
+                    const img = document.querySelector('.nnlib-explorer .nnlib-explorer-figure img');
+                    return img && img.getAttribute('src') !== before;
+                }""", [src_before], CALLBACK_TIMEOUT,
+                "the explorer's figure to change after ArrowRight on the slider (the summary line did change, "
+                f"to {summary.inner_text()!r})")
+        text_after, src_after = summary.inner_text(), image.get_attribute("src")
+        # One step of the log slider (0.25 in the exponent): 0.1 -> 10**-0.75 = 0.178.
+        assert "lr 0.178," in text_after, text_after
+        assert src_after.startswith("data:image/png;base64,") and src_after != src_before
+        assert not error_outputs(page), f"error outputs after moving the slider: {error_outputs(page)}"
+    page.close()
+
+
+# Rendered markdown that still shows TeX source: "$$", or a TeX command MathJax would have consumed.
+RAW_TEX_JS = """() => [...document.querySelectorAll('.jp-Notebook .jp-MarkdownOutput')]
+    .map(m => (m.innerText.match(/.{0,40}(\\$\\$|\\\\(frac|mathbf|mathrm|sum|partial|begin)\\b).{0,40}/) || [])[0])
+    .filter(Boolean)"""
+
+
+def _typeset_check(browser, lab, rel_path, artifacts_dir):
+    """Open a notebook as stored; wait for MathJax; return the number of typeset formulas."""
+    page = open_notebook(browser, lab, rel_path)
+    with screenshot_on_failure(page, artifacts_dir, Path(rel_path).stem):
+        page.locator(".jp-MarkdownOutput").first.wait_for(state="attached")
+        # MathJax typesets asynchronously: wait until formulas exist and no TeX source is left.
+        typeset = f"""() => document.querySelectorAll('.jp-Notebook mjx-container').length > 0
+                             && ({RAW_TEX_JS})().length === 0"""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            page.wait_for_function(typeset, timeout=60_000)
+        except PlaywrightTimeout:
+            pytest.fail(f"{rel_path}: MathJax did not typeset all LaTeX within 60 s; "
+                        f"{page.locator('.jp-Notebook mjx-container').count()} formulas typeset, "
+                        f"raw TeX still visible: {page.evaluate(RAW_TEX_JS)[:5]}", pytrace=False)
+        n_math = page.locator(".jp-Notebook mjx-container").count()
+        assert not error_outputs(page), f"error outputs in {rel_path}: {error_outputs(page)}"
+    page.close()
+    return n_math
+
+
+def test_chapter_renders_with_typeset_latex(browser, lab, artifacts_dir):
+    assert _typeset_check(browser, lab, LATEX_CHAPTER, artifacts_dir) > 10
+
+
+def test_exercise_renders_with_typeset_latex(browser, lab, artifacts_dir):
+    if lab["exercise"] is None:
+        pytest.skip(f"no exercise notebook yet (looked for {EXERCISE_CANDIDATES})")
+    assert _typeset_check(browser, lab, lab["exercise"], artifacts_dir) > 0

@@ -1,0 +1,283 @@
+"""Tests for nnlib.explorers without a kernel or a browser: the compute functions against
+independent computations, and the widget callbacks driven by setting control values in Python.
+(tests/test_browser.py drives the same explorers in JupyterLab.)"""
+
+import base64
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import nnlib
+from nnlib import explorers as E
+from nnlib.losses import softmax_cross_entropy
+
+
+def test_importing_explorers_needs_only_numpy():
+    code = ("import sys, nnlib.explorers; "
+            "bad = [m for m in ('matplotlib', 'ipywidgets', 'IPython') if m in sys.modules]; "
+            "assert not bad, bad")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert nnlib.explorers.init_explorer is E.init_explorer  # the lazy attribute of the package
+
+
+# ---------------------------------------------------------------------------------------------
+# learning_rate_run
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def default_run():
+    return E.learning_rate_run()
+
+
+def test_learning_rate_run_records_every_update(default_run):
+    run = default_run
+    assert run["updates_per_epoch"] == 10  # ceil(300 / 32)
+    assert len(run["batch_losses"]) == run["epochs"] * run["updates_per_epoch"] == 300
+    # The first recorded loss is that of the untrained network on fit's first mini-batch.
+    model = nnlib.mlp([2, 50, 3], rng=np.random.default_rng(1))
+    first_batch = np.random.default_rng(2).permutation(300)[:32]
+    expected, _ = softmax_cross_entropy(model.forward(run["X"][first_batch]), run["y"][first_batch])
+    assert run["batch_losses"][0] == pytest.approx(expected, rel=1e-12)
+    # ... and the final accuracy is that of the trained model.
+    assert run["accuracy"] == nnlib.accuracy(run["model"], run["X"], run["y"])
+
+
+def test_learning_rate_run_is_chapter_4s_run_and_repeats(default_run):
+    # Chapter 4 prints accuracy 0.740 for lr = 0.1 with the same data, network and seeds.
+    assert default_run["accuracy"] == pytest.approx(0.74, abs=1e-9)
+    again = E.learning_rate_run()
+    assert again["batch_losses"] == default_run["batch_losses"]
+
+
+def test_learning_rate_regimes(default_run):
+    means = {lr: E._epoch_means(E.learning_rate_run(lr=lr)) for lr in (0.01, 1.0)}
+    means[0.1] = E._epoch_means(default_run)
+    for m in means.values():
+        assert m[-1] < m[0]  # all three learn ...
+    assert means[1.0][-1] < means[0.1][-1] < means[0.01][-1]  # ... the larger rates faster
+
+
+def test_diverging_run_reports_instead_of_raising():
+    run = E.learning_rate_run(lr=100)
+    assert run["diverged"] is not None and "Training diverged" in run["diverged"]
+    assert run["accuracy"] is None
+    assert 0 < len(run["batch_losses"]) < run["updates_per_epoch"]
+    assert "diverged after" in E.learning_rate_summary(run)
+
+
+def test_learning_rate_run_settings():
+    run = E.learning_rate_run(lr=10 ** -0.75, batch_size=8, optimizer="momentum", epochs=2)
+    assert run["lr"] == 0.178  # rounded to 3 significant digits
+    assert run["updates_per_epoch"] == 38 and len(run["batch_losses"]) == 76
+    assert E.learning_rate_run(batch_size=1000, epochs=1)["updates_per_epoch"] == 1  # capped at N
+    with pytest.raises(ValueError, match="unknown optimizer"):
+        E.learning_rate_run(optimizer="rmsprop")
+    with pytest.raises(ValueError, match="positive"):
+        E.learning_rate_run(lr=0)
+
+
+def test_learning_rate_summary(default_run):
+    text = E.learning_rate_summary(default_run)
+    first, last = E._epoch_means(default_run)[[0, -1]]
+    assert text == (f"SGD, lr 0.1, batch 32: loss {first:.3g} -> {last:.3g} after 30 epochs (300 updates), "
+                    "accuracy 0.740")
+
+
+# ---------------------------------------------------------------------------------------------
+# init_signals
+# ---------------------------------------------------------------------------------------------
+
+
+def _signals_with_nnlib_layers(depth, width, activation, init, scale, seed=2, n=500):
+    """The same experiment built from nnlib.Dense and activation layers (chapter 5's way)."""
+    base = nnlib.init.get_initializer(init)
+
+    def scaled(fan_in, fan_out, rng, dtype=np.float64):
+        return scale * base(fan_in, fan_out, rng=rng, dtype=dtype)
+
+    rng = np.random.default_rng(seed + 1)
+    layers = []
+    for _ in range(depth):
+        layers += [nnlib.Dense(width, width, init=scaled, rng=rng), nnlib.layers.make_activation(activation)]
+    net = nnlib.Sequential(layers)
+    out = np.random.default_rng(seed).standard_normal((n, width))
+    acts = []
+    for layer in net.layers:
+        out = layer.forward(out)
+        if not isinstance(layer, nnlib.Dense):
+            acts.append(out.std())
+    grad = np.random.default_rng(seed + 2).standard_normal(out.shape)
+    grads = []
+    for layer in reversed(net.layers):
+        if isinstance(layer, nnlib.Dense):
+            grads.append(grad.std())
+        grad = layer.backward(grad)
+    return np.array(acts), np.array(grads[::-1])
+
+
+@pytest.mark.parametrize("activation, init, scale", [("tanh", "xavier_normal", 1.0), ("relu", "he_normal", 1.5),
+                                                     ("sigmoid", "normal", 2.0)])
+def test_init_signals_match_nnlib_layers(activation, init, scale):
+    signals = E.init_signals(depth=6, width=64, activation=activation, init=init, scale=scale)
+    act_std, grad_std = _signals_with_nnlib_layers(6, 64, activation, init, scale)
+    np.testing.assert_allclose(signals["act_std"], act_std, rtol=1e-10)
+    np.testing.assert_allclose(signals["grad_std"], grad_std, rtol=1e-10)
+
+
+def test_init_signals_show_the_chapter_5_effects():
+    small = E.init_signals(activation="tanh", init="normal")
+    assert small["act_std"][-1] < 1e-6 and small["grad_std"][0] < 1e-5  # collapse both ways
+    he = E.init_signals(activation="relu", init="he_normal")
+    assert 0.5 < he["act_std"][-1] / he["act_std"][0] < 2  # He keeps ReLU signals
+    xavier = E.init_signals(activation="relu", init="xavier_normal")
+    ratios = xavier["act_std"][1:] / xavier["act_std"][:-1]
+    np.testing.assert_allclose(ratios, 1 / np.sqrt(2), rtol=0.15)  # Xavier loses sqrt(2) per ReLU layer
+
+
+def test_init_signals_scale_is_exact_for_a_linear_stack():
+    one = E.init_signals(depth=5, width=32, activation="linear", init="lecun_normal", scale=1.0)
+    two = E.init_signals(depth=5, width=32, activation="linear", init="lecun_normal", scale=2.0)
+    np.testing.assert_allclose(two["act_std"] / one["act_std"], 2.0 ** np.arange(1, 6), rtol=1e-12)
+
+
+def test_init_signals_keeps_at_most_ten_layers_for_plotting():
+    signals = E.init_signals(depth=30, width=16)
+    shown = signals["shown"]
+    assert len(shown) == 10 and shown[0] == 1 and shown[-1] == 30 and shown == sorted(set(shown))
+    for layer, acts, grads in zip(shown, signals["activations"], signals["gradients"]):
+        assert acts.std() == signals["act_std"][layer - 1]
+        assert grads.std() == signals["grad_std"][layer - 1]
+    with pytest.raises(ValueError, match="unknown activation"):
+        E.init_signals(activation="softplus")
+
+
+def test_init_summary():
+    signals = E.init_signals(depth=3, width=16, activation="relu", init="he_normal", scale=0.5)
+    a, g = signals["act_std"], signals["grad_std"]
+    assert E.init_summary(signals) == (
+        f"depth 3, width 16, relu, He x 0.50: activation std {a[0]:.3g} (layer 1) -> {a[-1]:.3g} (layer 3); "
+        f"gradient dL/dS std {g[0]:.3g} (layer 1) <- {g[-1]:.3g} (layer 3)")
+
+
+# ---------------------------------------------------------------------------------------------
+# dropout
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("p", [0.2, 0.5, 0.8])
+def test_dropout_statistics(p):
+    stats = E.dropout_statistics(p)
+    inv_train, inv_test = stats["inverted"]
+    van_train, van_test = stats["vanilla, test unscaled"]
+    assert inv_train == pytest.approx(inv_test, rel=0.03)  # inverted dropout: means match
+    assert van_test / van_train == pytest.approx(1 / (1 - p), rel=0.03)  # forgetting the factor
+    assert stats["vanilla, test x (1-p)"][1] == pytest.approx(van_train, rel=0.03)
+    assert stats["vanilla, test x (1-p)"][1] == pytest.approx((1 - p) * van_test, rel=1e-12)
+
+
+def test_dropout_statistics_without_dropout_are_all_equal():
+    stats = E.dropout_statistics(0.0)
+    values = np.array(list(stats.values()))
+    np.testing.assert_allclose(values, values[0, 0], rtol=1e-12)
+    with pytest.raises(ValueError, match="probability of dropping"):
+        E.dropout_statistics(1.0)
+
+
+def test_dropout_run_overfits_without_dropout_and_less_with_it():
+    plain, dropped = E.dropout_run(p=0.0), E.dropout_run(p=0.5)
+    assert plain["reference"] is plain["history"]
+    assert dropped["reference"].val_loss == plain["history"].val_loss  # the same reference run
+    h = plain["history"]
+    assert len(h.loss) == len(h.val_loss) == 150
+    assert h.loss[-1] < h.loss[0] / 5  # the training loss keeps falling ...
+    assert h.val_loss[-1] > 2 * min(h.val_loss)  # ... while the validation loss turns up
+    assert dropped["history"].val_loss[-1] < 0.6 * h.val_loss[-1]
+    text = E.dropout_summary(dropped)
+    assert text.startswith("p = 0.50: mean activation train/test: inverted ")
+    assert f"(without dropout: final {h.val_loss[-1]:.3f})" in text
+
+
+# ---------------------------------------------------------------------------------------------
+# The widgets, without a kernel: set a control's value and the callback runs in this process.
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def widgets():
+    widgets = pytest.importorskip("ipywidgets")
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    return widgets
+
+
+def _png(explorer):
+    (output,) = explorer.figure.outputs
+    data = base64.b64decode(output["data"]["image/png"])
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    return data
+
+
+def _summary(explorer):
+    assert explorer.summary.value.startswith("<span>") and explorer.summary.value.endswith("</span>")
+    return explorer.summary.value[len("<span>"):-len("</span>")]
+
+
+def test_learning_rate_explorer_callback(widgets):
+    import matplotlib.pyplot as plt
+
+    open_figures = plt.get_fignums()
+    explorer = E.learning_rate_explorer()
+    assert isinstance(explorer, widgets.VBox)
+    # What nbval compares and what shows where widgets cannot run: one fixed, short sentence.
+    text_plain = explorer._repr_mimebundle_()["text/plain"]
+    expected = "nnlib learning-rate explorer (chapter 4): run this cell in Jupyter to use it"
+    assert text_plain == repr(explorer) == expected
+    slider = explorer.controls["lr"]
+    assert slider.continuous_update is False and explorer.controls["batch_size"].continuous_update is False
+    assert _summary(explorer) == E.learning_rate_summary(E.learning_rate_run()).replace(">", "&gt;")
+    png_before = _png(explorer)
+
+    seen = []
+    explorer.summary.observe(lambda change: seen.append(change["new"]), names="value")
+    slider.value = 10 ** (np.log10(slider.value) + slider.step)  # what ArrowRight does in the browser
+    assert "SGD, lr 0.178, batch 32:" in _summary(explorer)
+    assert seen == ["<span>computing ...</span>", explorer.summary.value]  # one recompute per change
+    assert _png(explorer) != png_before
+
+    slider.value = 100.0  # a diverging run shows nnlib's message instead of raising
+    assert "diverged after 2 updates. Training diverged" in _summary(explorer)
+    _png(explorer)
+    explorer.controls["optimizer"].value = "adam"
+    assert _summary(explorer).startswith("Adam, lr 100, batch 32: diverged")
+    assert plt.get_fignums() == open_figures  # nothing left behind for pyplot to show later
+
+
+def test_init_explorer_callback(widgets):
+    explorer = E.init_explorer()
+    assert _summary(explorer).startswith("depth 10, width 256, tanh, Xavier x 1.00:")
+    png_before = _png(explorer)
+    explorer.controls["init"].value = "normal"
+    assert _summary(explorer).startswith("depth 10, width 256, tanh, 0.01 * randn x 1.00:")
+    explorer.controls["depth"].value = 4
+    explorer.controls["width"].value = 64
+    explorer.controls["scale"].value = 2.0
+    explorer.controls["activation"].value = "relu"
+    expected = E.init_summary(E.init_signals(depth=4, width=64, activation="relu", init="normal", scale=2.0))
+    assert _summary(explorer) == expected.replace("<", "&lt;").replace(">", "&gt;")
+    assert _png(explorer) != png_before
+    sliders = [c for c in explorer.controls.values() if hasattr(c, "continuous_update")]
+    assert len(sliders) == 3 and all(c.continuous_update is False for c in sliders)  # one recompute per step
+
+
+def test_dropout_explorer_callback(widgets):
+    explorer = E.dropout_explorer(epochs=20)
+    assert repr(explorer) == "nnlib dropout explorer (chapter 6): run this cell in Jupyter to use it"
+    assert _summary(explorer).startswith("p = 0.50:")
+    png_before = _png(explorer)
+    explorer.controls["p"].value = 0.2
+    assert _summary(explorer).startswith("p = 0.20:")
+    assert _png(explorer) != png_before
