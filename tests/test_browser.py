@@ -152,6 +152,9 @@ def kill_pids(pids, grace=5):
 @pytest.fixture(scope="module")
 def chromium_path():
     path = find_chromium()
+    if path is None and os.environ.get("CI"):
+        # .ci/run installs Chromium; in CI a missing browser is a broken set-up, not a reason to skip.
+        pytest.fail("CI is set but no Chromium was found: .ci/run should have installed it with apt-get.")
     if path is None:
         pytest.skip("no Chromium found (looked for `chromium` on PATH and /usr/bin/chromium); "
                     "install Debian's package: apt-get install chromium")
