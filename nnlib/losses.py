@@ -49,8 +49,14 @@ def softmax_cross_entropy(logits, y):
     n = logits.shape[0]
     y = check_labels(y, logits.shape[1], n, where="softmax_cross_entropy")
     logp = log_softmax(logits)
-    loss = -float(np.mean(logp[np.arange(n), y]))
-    return loss, softmax_cross_entropy_backward(np.exp(logp), y)
+    rows = np.arange(n)
+    loss = -float(np.mean(logp[rows, y]))
+    # softmax_cross_entropy_backward(np.exp(logp), y), inlined: exp(logp) is a fresh array, so
+    # it can become the gradient in place, without a copy or a second check of the labels.
+    dlogits = np.exp(logp)
+    dlogits[rows, y] -= 1
+    dlogits /= n
+    return loss, dlogits
 
 
 def _check_same_shape(a, b, where):

@@ -2,6 +2,8 @@
 in place using the matching array in ``grads`` (as returned by ``Sequential.parameters()`` and
 ``Sequential.gradients()``)."""
 
+import math
+
 import numpy as np
 
 
@@ -33,17 +35,21 @@ class SGD:
     def step(self, params, grads):
         if self.momentum and self.velocity is None:
             self.velocity = [np.zeros_like(p) for p in params]
+        # Python floats, so that a NumPy float64 learning rate (from np.logspace, say) cannot turn
+        # float32 arithmetic into float64: under NumPy 2's rules np.float64(0.1) * float32 array
+        # gives a float64 array, while 0.1 * float32 array stays float32.
+        lr, momentum, weight_decay = float(self.lr), float(self.momentum), float(self.weight_decay)
         for i, (p, g) in enumerate(zip(params, grads)):
-            if self.weight_decay:
-                g = g + self.weight_decay * p
-            if not self.momentum:
-                p -= self.lr * g
+            if weight_decay:
+                g = g + weight_decay * p
+            if not momentum:
+                p -= lr * g
                 continue
             v = self.velocity[i]
-            v *= self.momentum
-            v -= self.lr * g
+            v *= momentum
+            v -= lr * g
             if self.nesterov:
-                p += self.momentum * v - self.lr * g
+                p += momentum * v - lr * g
             else:
                 p += v
 
@@ -75,17 +81,21 @@ class Adam:
             self.m = [np.zeros_like(p) for p in params]
             self.v = [np.zeros_like(p) for p in params]
         self.t += 1
-        b1, b2 = self.beta1, self.beta2
-        step = self.lr * np.sqrt(1 - b2 ** self.t) / (1 - b1 ** self.t)
+        # Python floats throughout (see SGD.step): no NumPy float64 scalar may meet a float32 array.
+        b1, b2, eps = float(self.beta1), float(self.beta2), float(self.eps)
+        weight_decay = float(self.weight_decay)
+        # math.sqrt returns a Python float; np.sqrt would return np.float64, which would make
+        # every `step * m` below a float64 array for a float32 model (NumPy 2 promotion rules).
+        step = float(self.lr) * math.sqrt(1 - b2 ** self.t) / (1 - b1 ** self.t)
         for p, g, m, v in zip(params, grads, self.m, self.v):
-            if self.weight_decay:
-                g = g + self.weight_decay * p
+            if weight_decay:
+                g = g + weight_decay * p
             m *= b1
             m += (1 - b1) * g
             v *= b2
             v += (1 - b2) * (g * g)
             # Bias correction folded into the step size (the form of the Adam paper, section 2).
-            p -= step * m / (np.sqrt(v) + self.eps)
+            p -= step * m / (np.sqrt(v) + eps)
 
     def __repr__(self):
         return f"Adam(lr={self.lr})"
