@@ -317,7 +317,8 @@ def thread_pools():
     pools = []
     for p in threadpool_info():
         name = " ".join(x for x in (p["internal_api"], p.get("version"), p.get("architecture")) if x)
-        pools.append(f"{name} ({p['num_threads']} threads, {Path(p['filepath']).name})")
+        threads = f"{p['num_threads']} thread{'s' if p['num_threads'] != 1 else ''}"
+        pools.append(f"{name} ({threads}, {Path(p['filepath']).name})")
     return "; ".join(pools)
 
 

@@ -1,6 +1,9 @@
-"""The benchmark must keep running: a tiny run of benchmarks/bench_mlp.py, and its arithmetic.
+"""The benchmarks must keep running, and the optimizations they measure must keep nnlib correct.
 
-Correctness only: no timing is asserted here (speed is reported by the benchmark, as ratios).
+Tiny runs of benchmarks/bench_mlp.py and benchmarks/ablation.py, their FLOP count, the seed-style
+network, and the properties of nnlib the speed relies on (float32 stays float32, no input
+gradient in fit, the ReLU mask). Correctness only: no timing is asserted here (the benchmark
+reports speed, as ratios).
 """
 
 import importlib.util
