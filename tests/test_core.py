@@ -94,8 +94,8 @@ def test_softmax_is_a_finite_distribution_for_huge_logits(z):
     p = F.softmax(z)
     assert np.all(np.isfinite(p)) and np.all(p >= 0)
     assert np.allclose(p.sum(axis=1), 1.0)
-    assert np.array_equal(p.argmax(axis=1), z.argmax(axis=1)) or np.allclose(
-        p.max(axis=1), p[np.arange(len(z)), z.argmax(axis=1)])
+    # softmax keeps each row's order: the largest logit gets the largest probability
+    assert np.array_equal(p.max(axis=1), p[np.arange(len(z)), z.argmax(axis=1)])
 
 
 @settings(max_examples=200, deadline=None)
