@@ -12,6 +12,7 @@ name               optimized (what nnlib does)                    undone (the st
 =================  =============================================  ===================================
 input-grad         skip ``dx`` of the first layer                 ``dout @ W.T`` for the data too
 relu-mask          ReLU backward ``dout * (z > 0)``               ``np.where(z > 0, dout, 0)``
+relu-zeros         ReLU ``np.maximum(z, zeros)``, zeros kept      ``np.maximum(z, 0)``
 take-buffer        ``np.take(X, idx, out=buffer, mode="clip")``   a fresh ``X[idx]`` every step
 bias-inplace       ``out = x @ W; out += b``                      ``x @ W + b``
 float32-onehot     loss gradient built by indexing, float32       ``np.eye(C)[y]`` one-hot (float64)
@@ -42,7 +43,7 @@ from nnlib import functional as F  # noqa: E402
 from nnlib.layers import Dense, ReLU  # noqa: E402
 from nnlib.losses import softmax_cross_entropy  # noqa: E402
 
-OPTIMIZATIONS = ["input-grad", "relu-mask", "take-buffer", "bias-inplace", "float32-onehot", "python-float-lr"]
+OPTIMIZATIONS = ["input-grad", "relu-mask", "relu-zeros", "take-buffer", "bias-inplace", "float32-onehot", "python-float-lr"]
 
 
 def softmax_cross_entropy_eye(logits, y):
@@ -92,15 +93,18 @@ def train_epoch(model, X, y, batch_size, undo=()):
 
 def patched(undo):
     """Put the layer-level optimizations in ``undo`` back to the old code; returns a restore function."""
-    saved = {"forward": Dense.forward, "relu": ReLU.__dict__["_f_backward"]}
+    saved = {"forward": Dense.forward, "relu": ReLU.__dict__["_f_backward"], "relu_f": ReLU.__dict__["_f"]}
     if "bias-inplace" in undo:
         Dense.forward = dense_forward_with_temporary
     if "relu-mask" in undo:
         ReLU._f_backward = staticmethod(F.relu_backward)
+    if "relu-zeros" in undo:
+        ReLU._f = staticmethod(F.relu)
 
     def restore():
         Dense.forward = saved["forward"]
         ReLU._f_backward = saved["relu"]
+        ReLU._f = saved["relu_f"]
     return restore
 
 

@@ -79,12 +79,20 @@ def test_nan_loss_stops_training(spirals):
         nnlib.fit(model, X, y, epochs=1, rng=np.random.default_rng(0))
 
 
-def test_bad_inputs_are_refused_before_training(spirals):
+def test_bad_inputs_are_refused_with_a_clear_message(spirals):
     X, y = spirals
+    for bad in (np.nan, np.inf, -np.inf):
+        Xbad = X.copy()
+        Xbad[5, 1] = bad
+        Xbad[200, 0] = bad
+        with pytest.raises(ValueError, match=r"NaN or infinity \(first at index \(5, 1\)\)"):
+            nnlib.fit(spiral_net(), Xbad, y, epochs=1, rng=np.random.default_rng(0))
+    # found even when every weight is zero (0 * nan is nan) and whatever layers come after
     Xbad = X.copy()
-    Xbad[5, 1] = np.nan
-    with pytest.raises(ValueError, match=r"NaN or infinity \(first at index \(5, 1\)\)"):
-        nnlib.fit(spiral_net(), Xbad, y, epochs=1, rng=np.random.default_rng(0))
+    Xbad[7, 0] = np.inf
+    for model in (nnlib.mlp([2, 8, 3], init="zeros"), nnlib.mlp([2, 8, 8, 3], activation="tanh", rng=np.random.default_rng(1), batchnorm=True)):
+        with pytest.raises(ValueError, match=r"first at index \(7, 0\)"):
+            nnlib.fit(model, Xbad, y, epochs=1, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match=r"labels must lie in \[0, 3\)"):
         nnlib.fit(spiral_net(), X, y + 1, epochs=1, rng=np.random.default_rng(0))
     with pytest.raises(nnlib.ShapeError, match="300 rows but y has 299"):
