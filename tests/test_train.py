@@ -79,6 +79,7 @@ def test_nan_loss_stops_training(spirals):
         nnlib.fit(model, X, y, epochs=1, rng=np.random.default_rng(0))
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")  # NaN on its way to the loss
 def test_bad_inputs_are_refused_with_a_clear_message(spirals):
     X, y = spirals
     for bad in (np.nan, np.inf, -np.inf):
