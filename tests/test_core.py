@@ -72,6 +72,21 @@ def test_relu_backward_gives_zero_at_the_kink():
     assert F.relu_backward(np.ones(3), np.array([-1.0, 0.0, 1.0])).tolist() == [0.0, 0.0, 1.0]
 
 
+def test_relu_layer_is_bit_for_bit_the_textbook_relu(rng):
+    """The ReLU layer compares with a kept array of zeros (faster in NumPy 2.4) instead of the
+    scalar 0 of F.relu: same bits for every batch shape and dtype it meets, NaN and -0.0 included."""
+    layer = nnlib.ReLU()
+    for shape, dtype in [((6, 5), np.float64), ((6, 5), np.float64), ((2, 5), np.float64),
+                         ((6, 5), np.float32), ((3, 7), np.float32)]:
+        z = rng.standard_normal(shape).astype(dtype)
+        z.flat[:4] = [np.nan, -0.0, np.inf, -np.inf]
+        out = layer.forward(z)
+        expected = F.relu(z)
+        assert out.dtype == dtype and out.shape == shape
+        assert out.tobytes() == expected.tobytes()
+        assert not np.shares_memory(out, layer._zeros) and np.all(layer._zeros == 0)
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "leaky_relu"])
 def test_activations_keep_dtype(name, dtype):

@@ -94,6 +94,14 @@ def test_bad_inputs_are_refused_with_a_clear_message(spirals):
     for model in (nnlib.mlp([2, 8, 3], init="zeros"), nnlib.mlp([2, 8, 8, 3], activation="tanh", rng=np.random.default_rng(1), batchnorm=True)):
         with pytest.raises(ValueError, match=r"first at index \(7, 0\)"):
             nnlib.fit(model, Xbad, y, epochs=1, rng=np.random.default_rng(0))
+    # raised before the bad batch's update: with a bad entry in every row, nothing trains
+    model = spiral_net()
+    before = [p.copy() for p in model.parameters()]
+    Xbad = X.copy()
+    Xbad[:, 1] = np.nan
+    with pytest.raises(ValueError, match=r"first at index \(0, 1\)"):
+        nnlib.fit(model, Xbad, y, epochs=1, rng=np.random.default_rng(0))
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.parameters()))
     with pytest.raises(ValueError, match=r"labels must lie in \[0, 3\)"):
         nnlib.fit(spiral_net(), X, y + 1, epochs=1, rng=np.random.default_rng(0))
     with pytest.raises(nnlib.ShapeError, match="300 rows but y has 299"):
