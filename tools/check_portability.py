@@ -6,8 +6,8 @@ Usage (from the course folder, inside the virtual environment that has requireme
     python tools/check_portability.py --skip-pythons        # only the other CPU/BLAS setting
     python tools/check_portability.py --pythons 3.10 3.13   # only these Pythons
 
-1. **Another CPU and BLAS.** Re-runs every chapter and solution notebook under nbval (each stored
-   text output must come out the same) with NumPy's AVX2 and AVX-512 loops switched off
+1. **Another CPU and BLAS.** Runs the README's test suite again (the unit tests, and every chapter
+   and solution notebook under nbval, where each stored text output must come out the same) with NumPy's AVX2 and AVX-512 loops switched off
    (``NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4"``), OpenBLAS's Sandy Bridge kernels
    (``OPENBLAS_CORETYPE=Sandybridge``) and one BLAS thread. A learner's laptop differs from the
    machine the outputs were stored on in exactly these ways. On a CPU without AVX2 the NumPy
@@ -85,10 +85,12 @@ def nbval_command(python):
 def check_other_machine(python):
     env = dict(os.environ, **OTHER_MACHINE)
     setting = " ".join(f'{k}="{v}"' for k, v in OTHER_MACHINE.items())
-    print(f"\n== chapters and solutions under nbval with {setting}", flush=True)
-    code, seconds, tail = run(nbval_command(python), env=env)
+    print(f"\n== the test suite (unit tests, chapters and solutions) with {setting}", flush=True)
+    ignore = [f"--ignore={p}" for p in ONCE_ONLY]
+    code, seconds, tail = run([python, "-m", "pytest", "tests", *NOTEBOOKS, "-q", "-p",
+                               "no:cacheprovider", *ignore], env=env)
     print("\n".join(tail))
-    return [(f"notebooks, other CPU/BLAS setting ({setting})", code, seconds)]
+    return [(f"unit tests and notebooks with {setting}", code, seconds)]
 
 
 def check_python(version, chapters):
