@@ -99,3 +99,17 @@ def test_jupytext_itself_pairs_the_files(copy_of_repo):
     assert result.returncode == 0, result.stderr
     assert text_file.exists(), f"jupytext --sync did not write {SAMPLE_TEXT}:\n{result.stderr}"
     assert sync_text.check_all(copy_of_repo) == []
+
+
+def test_writing_from_the_notebooks_restores_sync(copy_of_repo):
+    """The command after a merge: text files rewritten from the notebooks, orphans removed."""
+    _edit_text(copy_of_repo / SAMPLE_TEXT, "multilayer perceptron", "multi-layer perceptron")
+    orphan = copy_of_repo / "text/solutions/ex99_gone.md"
+    orphan.write_text((copy_of_repo / "text/solutions/ex01_forward.md").read_text(encoding="utf-8"))
+    (copy_of_repo / "text/solutions/ex01_forward.md").unlink()
+    assert len(sync_text.check_all(copy_of_repo)) == 3
+    notebook_bytes = (copy_of_repo / SAMPLE).read_bytes()
+    sync_text.write_texts(copy_of_repo)
+    assert sync_text.check_all(copy_of_repo) == []
+    assert not orphan.exists()
+    assert (copy_of_repo / SAMPLE).read_bytes() == notebook_bytes  # notebooks are never changed

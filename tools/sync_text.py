@@ -9,6 +9,7 @@ also hold the stored outputs. Review a change in the text file's diff.
 Usage::
 
     python tools/sync_text.py                 # notebooks -> text: rewrite every text file from its notebook
+                                              # (and remove the text of a notebook that was deleted)
     python tools/sync_text.py --check         # exit 1 and say which pairs differ (CI and pre-commit run this)
     python tools/sync_text.py --from-text text/chapters/03_backpropagation.md
                                               # text -> notebook: new inputs, outputs of unchanged cells kept
@@ -107,14 +108,21 @@ def check_all(repo=REPO):
 
 
 def write_texts(repo=REPO):
+    """Write every text file from its notebook; remove text files whose notebook is gone."""
     config = _config(repo)
+    written = set()
     for notebook in notebooks(repo):
         text_file = text_path(notebook, config)
+        written.add(text_file)
         content = text_of(notebook, config)
         if not text_file.exists() or text_file.read_text(encoding="utf-8") != content:
             text_file.parent.mkdir(parents=True, exist_ok=True)
             text_file.write_text(content, encoding="utf-8")
             print(f"wrote {text_file.relative_to(repo)}")
+    for text_file in sorted((Path(repo) / "text").rglob("*.md")):
+        if text_file not in written:
+            text_file.unlink()
+            print(f"removed {text_file.relative_to(repo)} (its notebook is gone)")
 
 
 def notebook_of(text_file, repo=REPO):
