@@ -32,6 +32,10 @@ PAGES = [
     "benchmarks/README.md",
     "benchmarks/*.py",  # linked from the benchmarks README: offered as downloads
     "nnlib/datasets/README.md",
+    "CONTRIBUTING.md",
+    "LICENSE",  # linked from the README: offered as downloads
+    "LICENSE-text",
+    "CITATION.cff",
 ]
 
 
