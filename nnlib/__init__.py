@@ -18,7 +18,8 @@ module                 what it holds                                           c
 =====================  ======================================================  ========
 
 Importing nnlib imports NumPy only; matplotlib, ipywidgets and tqdm are imported when a function
-that needs them is called.
+that needs them is called. Everything that draws random numbers takes ``rng``: a
+``np.random.Generator`` or an int seed (see :func:`nnlib.data.as_rng`).
 """
 
 from . import data, functional, gradcheck, init, losses, nets, optim, plots, regularization
@@ -26,14 +27,15 @@ from ._checks import ShapeError
 from .layers import BatchNorm, Dense, Dropout, LeakyReLU, ReLU, Sigmoid, Tanh
 from .model import Sequential, mlp
 from .optim import SGD, Adam
-from .train import History, TrainingDiverged, accuracy, evaluate, fit
+from .train import History, TrainingDiverged, TrainingWarning, accuracy, evaluate, fit
 
 __version__ = "0.1.0"
 
 __all__ = [
     "data", "functional", "gradcheck", "init", "losses", "nets", "optim", "plots", "regularization",
     "ShapeError", "BatchNorm", "Dense", "Dropout", "LeakyReLU", "ReLU", "Sigmoid", "Tanh",
-    "Sequential", "mlp", "SGD", "Adam", "History", "TrainingDiverged", "accuracy", "evaluate", "fit",
+    "Sequential", "mlp", "SGD", "Adam", "History", "TrainingDiverged", "TrainingWarning", "accuracy",
+    "evaluate", "fit",
 ]
 
 

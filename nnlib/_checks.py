@@ -6,6 +6,38 @@ Every error raised here says what was expected, what came, and (where it helps) 
 import numpy as np
 
 
+def as_rng(rng, where="this function"):
+    """Return a ``np.random.Generator``: ``rng`` itself, or ``np.random.default_rng(rng)`` for an int.
+
+    Everything in nnlib that draws random numbers (layers, initializers, ``mlp``, ``fit``, the
+    data generators) takes its ``rng`` through this function, so each of them accepts either a
+    generator or an int seed: ``rng=0`` and ``rng=np.random.default_rng(0)`` give the same
+    numbers. A generator is used as it is (not copied), so objects built from one generator
+    share its stream. ``None`` is refused on purpose: the course passes randomness explicitly,
+    so that every run repeats.
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
+        return np.random.default_rng(int(rng))
+    if rng is None:
+        raise ValueError(f"{where} draws random numbers: pass rng=np.random.default_rng(seed) or an int seed.")
+    raise TypeError(
+        f"{where}: rng must be a np.random.Generator or an int seed, got {type(rng).__name__}. "
+        "np.random.RandomState is the legacy API; use np.random.default_rng(seed)."
+    )
+
+
+def check_drop_probability(p, where):
+    """Return ``p`` if it is a valid dropout probability (of *dropping* a unit), in [0, 1)."""
+    if not 0 <= p < 1:
+        raise ValueError(
+            f"{where}: p is the probability of dropping a unit and must be in [0, 1), got {p}."
+            + (" p = 1 would drop every unit." if p == 1 else "")
+        )
+    return p
+
+
 class ShapeError(ValueError):
     """An array had the wrong shape for the layer or function it was given to."""
 
@@ -27,19 +59,6 @@ def as_float_array(x, name="x", dtype=None):
         f"{name} must be an array of numbers, got dtype {arr.dtype!s}. "
         "Did you pass strings or a list of arrays of different lengths?"
     )
-
-
-def check_2d(x, name, expected_cols=None, where="input"):
-    """Raise ShapeError unless ``x`` is 2-D (and has ``expected_cols`` columns when given)."""
-    if x.ndim != 2:
-        raise ShapeError(
-            f"{where}: {name} must be 2-D (N, D), got shape {x.shape}. "
-            "A single sample needs a batch axis: use x[None, :] or x.reshape(1, -1)."
-        )
-    if expected_cols is not None and x.shape[1] != expected_cols:
-        raise ShapeError(
-            f"{where}: expected {name} of shape (N, {expected_cols}), got {x.shape}."
-        )
 
 
 def check_labels(y, num_classes, n_rows, where="loss"):

@@ -4,9 +4,8 @@ k-fold indices, confusion matrix).
 
 Conventions: a data matrix ``X`` has shape (N, D), one sample per row; labels ``y`` are integer
 class ids of shape (N,). Every function that draws random numbers takes ``rng``: a
-``np.random.Generator`` (``np.random.default_rng(seed)``) or an int seed, which is passed to
-``np.random.default_rng`` for you. Nothing here downloads unless you ask for it with
-``load_mnist(download=True)``.
+``np.random.Generator`` (``np.random.default_rng(seed)``) or an int seed (see :func:`as_rng`).
+Nothing here downloads unless you ask for it with ``load_mnist(download=True)``.
 """
 
 import gzip
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._checks import ShapeError
+from ._checks import ShapeError, as_rng
 from .functional import one_hot
 
 __all__ = [
@@ -31,23 +30,6 @@ __all__ = [
 ]
 
 DATASETS_DIR = Path(__file__).resolve().parent / "datasets"
-
-
-def as_rng(rng, where="this function"):
-    """Return a ``np.random.Generator``: ``rng`` itself, or ``np.random.default_rng(rng)`` for an int.
-
-    ``None`` is refused on purpose: the course passes randomness explicitly so runs repeat.
-    """
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        return np.random.default_rng(int(rng))
-    if rng is None:
-        raise ValueError(f"{where} draws random numbers: pass rng=np.random.default_rng(seed) or an int seed.")
-    raise TypeError(
-        f"{where}: rng must be a np.random.Generator or an int seed, got {type(rng).__name__}. "
-        "np.random.RandomState is the legacy API; use np.random.default_rng(seed)."
-    )
 
 
 def _check_count(n, name, where, minimum=1):
@@ -376,10 +358,19 @@ def load_mnist(path=None, kind="train", download=False, dtype=np.float32):
             "variable or pass path= to use another folder."
         )
     if missing:
+        created = [d for d in (folder, *folder.parents) if not d.exists()]  # deepest first
         folder.mkdir(parents=True, exist_ok=True)
-        for name in missing:
-            print(f"load_mnist: downloading {name}.gz into {folder}")
-            _download(name + ".gz", folder)
+        try:
+            for name in missing:
+                print(f"load_mnist: downloading {name}.gz into {folder}")
+                _download(name + ".gz", folder)
+        except BaseException:
+            # Offline, say: leave no empty cache folders behind (files already fetched stay).
+            for d in created:
+                if any(d.iterdir()):
+                    break
+                d.rmdir()
+            raise
     result = []
     for split in splits:
         images_file, labels_file = (_find(folder, name) for name in MNIST_FILES[split])

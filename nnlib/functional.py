@@ -10,6 +10,8 @@ Conventions used everywhere in nnlib:
 
 import numpy as np
 
+from ._checks import as_rng, check_drop_probability
+
 # ---------------------------------------------------------------------------------------------
 # Activations. Each `*_backward(dout, z)` receives the pre-activation `z` the forward pass saw.
 # ---------------------------------------------------------------------------------------------
@@ -138,11 +140,11 @@ def dropout_forward(x, p, rng):
     Each entry is dropped (set to 0) with probability ``p`` and kept otherwise, independently;
     kept entries are scaled by ``1 / (1 - p)`` so the expected output equals ``x``.
     Returns ``(out, mask)`` where ``mask`` holds 0 or ``1/(1-p)`` and ``out = x * mask``.
+    ``rng`` is a ``np.random.Generator`` or an int seed.
     """
-    if not 0 <= p < 1:
-        raise ValueError(f"dropout: p is the probability of dropping a unit and must be in [0, 1), got {p}.")
+    check_drop_probability(p, "dropout")
     x = np.asarray(x)
-    keep = rng.random(x.shape) >= p
+    keep = as_rng(rng, "dropout").random(x.shape) >= p
     mask = keep.astype(x.dtype) / x.dtype.type(1 - p)
     return x * mask, mask
 

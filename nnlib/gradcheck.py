@@ -9,6 +9,8 @@ loses most of them.
 
 import numpy as np
 
+from ._checks import as_rng
+
 
 def numerical_gradient(f, x, h=1e-5):
     """Centered-difference gradient of a scalar function ``f`` at the array ``x``.
@@ -72,9 +74,10 @@ def check_layer(layer, x, rng, h=1e-6, train=True):
     Uses the scalar ``L = sum(forward(x) * g)`` with a fixed random ``g``, whose gradient with
     respect to the output is ``g``. A layer that draws random numbers (dropout) gets its generator
     reset before every forward pass, so all passes use the same mask; batch norm's running
-    statistics are put back as they were when the check ends.
-    Returns a dict ``{"x": rel_error, "W": rel_error, ...}``.
+    statistics are put back as they were when the check ends. ``rng`` (a ``np.random.Generator``
+    or an int seed) draws ``g``. Returns a dict ``{"x": rel_error, "W": rel_error, ...}``.
     """
+    rng = as_rng(rng, "check_layer")
     x = np.array(x, dtype=np.float64)
     states = _layer_states([layer])
     _restore(states)

@@ -2,7 +2,7 @@
 
 Every initializer has the signature ``init(fan_in, fan_out, rng, dtype=np.float64)`` and returns a
 ``(fan_in, fan_out)`` matrix, so a dense layer computes ``x @ W`` with ``W`` from any of them.
-``rng`` is a ``np.random.Generator``: pass ``np.random.default_rng(seed)`` for reproducible runs.
+``rng`` is a ``np.random.Generator`` or an int seed (see :func:`nnlib.data.as_rng`).
 
 The variance targets, with ``n = fan_in``:
 
@@ -21,6 +21,8 @@ A uniform distribution on ``[-a, a]`` has variance ``a**2 / 3``, so the uniform 
 
 import numpy as np
 
+from ._checks import as_rng
+
 
 def zeros(fan_in, fan_out, rng=None, dtype=np.float64):
     """All-zero weights: every hidden unit computes the same thing forever (the symmetry problem)."""
@@ -34,14 +36,17 @@ def constant(fan_in, fan_out, rng=None, value=0.5, dtype=np.float64):
 
 def normal(fan_in, fan_out, rng, std=0.01, dtype=np.float64):
     """Gaussian weights with a fixed standard deviation (``std=0.01`` is the classic small init)."""
+    rng = as_rng(rng, "init.normal")
     return (std * rng.standard_normal((fan_in, fan_out))).astype(dtype, copy=False)
 
 
 def _normal_with_var(fan_in, fan_out, rng, var, dtype):
+    rng = as_rng(rng, "a normal initializer")
     return (np.sqrt(var) * rng.standard_normal((fan_in, fan_out))).astype(dtype, copy=False)
 
 
 def _uniform_with_var(fan_in, fan_out, rng, var, dtype):
+    rng = as_rng(rng, "a uniform initializer")
     a = np.sqrt(3.0 * var)
     return rng.uniform(-a, a, size=(fan_in, fan_out)).astype(dtype, copy=False)
 

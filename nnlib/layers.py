@@ -8,13 +8,15 @@ Every layer has the same two methods (the CS231n pattern, as objects):
 
 A layer with parameters lists them in ``params`` and their gradients, of the same shapes and in
 the same order, in ``grads``. Optimizers update the parameter arrays *in place*, so the arrays a
-layer exposes are always the ones it computes with.
+layer exposes are always the ones it computes with. A backward pass may write the gradients into
+the existing arrays (as nnlib's layers do) or assign new ones (``self.dW = x.T @ dout``): ``grads``
+returns whichever are current, and :func:`~nnlib.fit` works with both.
 """
 
 import numpy as np
 
 from . import functional as F
-from ._checks import ShapeError, as_float_array
+from ._checks import ShapeError, as_float_array, as_rng, check_drop_probability
 from .init import get_initializer
 
 
@@ -68,7 +70,7 @@ class Dense(Layer):
         shape ``(fan_out,)``.
     init : str or callable
         Weight initializer (see :mod:`nnlib.init`), default ``"he"``.
-    rng : np.random.Generator
+    rng : np.random.Generator or int seed
         Source of randomness for the initializer (required for random initializers).
     bias : float
         Initial value of every bias (default 0).
@@ -81,8 +83,10 @@ class Dense(Layer):
         if rng is None and init not in ("zeros", "constant"):
             raise ValueError(
                 f"Dense({fan_in}, {fan_out}) with init={init!r} needs a random generator: "
-                "pass rng=np.random.default_rng(seed)."
+                "pass rng=np.random.default_rng(seed) or an int seed."
             )
+        if rng is not None:
+            rng = as_rng(rng, f"Dense({fan_in}, {fan_out})")
         self.fan_in, self.fan_out = int(fan_in), int(fan_out)
         self.W = np.asarray(get_initializer(init)(fan_in, fan_out, rng=rng, dtype=dtype), dtype=dtype)
         self.b = np.full(fan_out, bias, dtype=dtype)
@@ -108,21 +112,21 @@ class Dense(Layer):
             )
         self.x = x
         out = x @ self.W
-        out += self.b  # in place: `x @ W + b` would allocate and fill a second (N, fan_out) array
+        out += self.b  # in place, one (N, fan_out) array fewer than `x @ W + b`
         return out
 
     def backward(self, dout, input_grad=True):
         """Fill ``dW = x.T @ dout`` and ``db = dout.sum(axis=0)``; return ``dx = dout @ W.T``.
 
-        ``input_grad=False`` skips ``dx`` and returns None. Training needs no gradient with respect
+        ``input_grad=False`` skips ``dx`` and returns None: training needs no gradient with respect
         to the data, and for a first layer with many inputs (784 for MNIST) that product is the
-        largest of the whole backward pass; :meth:`Sequential.backward` uses it for the first layer.
+        largest of the backward pass. :meth:`Sequential.backward` uses it for the first layer.
         """
         self._require_forward("x")
         self._check_dout(dout, (self.x.shape[0], self.fan_out))
-        # Gradients are written into the existing arrays so that optimizers can hold on to them.
+        # Written into the existing arrays (why these forms: benchmarks/README.md, "Why the code looks this way").
         np.matmul(self.x.T, dout, out=self.dW)
-        dout.sum(axis=0, out=self.db)  # the method: np.sum(...) adds a Python wrapper (~1.5 us a call)
+        dout.sum(axis=0, out=self.db)
         return dout @ self.W.T if input_grad else None
 
     def __repr__(self):
@@ -149,19 +153,15 @@ class ReLU(_Activation):
     _zeros = None
 
     def _f(self, z):
-        # F.relu(z) is np.maximum(z, 0). NumPy 2.4 compares with a broadcast scalar 0 one element
-        # at a time, but two arrays of the same shape with its vector (SIMD) loop: 2 us instead of
-        # 11 us for a 128 x 256 batch here. So the layer keeps an array of zeros of the batch's
-        # shape (a new one each call would cost as much as it saves). Same result, bit for bit.
+        # F.relu(z), np.maximum(z, 0), against a kept array of zeros: faster, bit for bit the same
+        # (benchmarks/README.md, "Why the code looks this way").
         if self._zeros is None or self._zeros.shape != z.shape or self._zeros.dtype != z.dtype:
             self._zeros = np.zeros_like(z)
         return np.maximum(z, self._zeros)
 
     @staticmethod
     def _f_backward(dout, z):
-        # The same gradient as F.relu_backward, written as a product with the 0/1 mask: NumPy's
-        # np.where(z > 0, dout, 0) takes a slow element-by-element path once arrays have more than
-        # a few thousand entries (20-30x slower than this product at batch 128-512 here).
+        # F.relu_backward as a product with the 0/1 mask: the same numbers, much faster than np.where.
         return dout * (z > 0)
 
 
@@ -218,15 +218,13 @@ class Dropout(Layer):
     survivors by ``1 / (1 - p)``; at test time (``train=False``) do nothing.
 
     The scaling keeps the expected activation the same in both modes, so the network needs no
-    change at test time. ``p`` is the probability of *dropping* a unit.
+    change at test time. ``p`` is the probability of *dropping* a unit; ``rng`` is a
+    ``np.random.Generator`` or an int seed.
     """
 
     def __init__(self, p, rng):
-        if not 0 <= p < 1:
-            raise ValueError(f"Dropout: p is the probability of dropping a unit and must be in [0, 1), got {p}.")
-        if rng is None:
-            raise ValueError("Dropout needs a random generator: pass rng=np.random.default_rng(seed).")
-        self.p, self.rng = p, rng
+        self.p = check_drop_probability(p, "Dropout")
+        self.rng = as_rng(rng, "Dropout")
         self.mask = None
 
     def forward(self, x, train=True):

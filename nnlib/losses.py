@@ -50,7 +50,7 @@ def softmax_cross_entropy(logits, y):
     y = check_labels(y, logits.shape[1], n, where="softmax_cross_entropy")
     logp = log_softmax(logits)
     rows = np.arange(n)
-    loss = -float(logp[rows, y].sum()) / n  # the mean; np.mean's Python wrapper costs more than the sum
+    loss = -float(logp[rows, y].sum()) / n  # the mean (a sum and a division: see benchmarks/README.md)
     # softmax_cross_entropy_backward(np.exp(logp), y), inlined: exp(logp) is a fresh array, so
     # it can become the gradient in place, without a copy or a second check of the labels.
     dlogits = np.exp(logp)

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from ._checks import as_float_array
-from .layers import BatchNorm, Dense, Dropout, make_activation
+from ._checks import as_float_array, as_rng
+from .layers import BatchNorm, Dense, Dropout, Sigmoid, make_activation
 
 
 class Sequential:
@@ -13,10 +13,14 @@ class Sequential:
     ``backward(dout)`` sends the gradient of the loss back through them in reverse order and
     returns the gradient with respect to ``X``. After a backward pass, ``gradients()`` holds the
     gradient of every array in ``parameters()``, in the same order.
+
+    ``layers`` is a list of layers (a single layer is accepted too). A layer is any object with
+    ``forward(x, train)`` and ``backward(dout)``; one with parameters also has ``params`` and
+    ``grads`` (see :mod:`nnlib.layers`).
     """
 
     def __init__(self, layers, dtype=None):
-        self.layers = list(layers)
+        self.layers = _check_layers(layers, dtype)
         dense = [l for l in self.layers if isinstance(l, Dense)]
         self.dtype = np.dtype(dtype) if dtype is not None else (dense[0].W.dtype if dense else np.dtype(np.float64))
         for i, layer in enumerate(self.layers):
@@ -34,11 +38,12 @@ class Sequential:
         ``input_grad=False`` (what :func:`~nnlib.train.fit` uses) returns None instead when the
         first layer is Dense: nothing trains on the gradient with respect to the data, and
         skipping it saves the first layer's ``dout @ W.T``, the largest product of the backward
-        pass when there are many inputs (about 40% of the backward arithmetic for 784-256-128-10).
+        pass when there are many inputs.
         """
         for i in reversed(range(len(self.layers))):
             layer = self.layers[i]
-            if i == 0 and not input_grad and isinstance(layer, Dense):
+            # Only nnlib's own Dense.backward takes input_grad (a learner's subclass may not).
+            if i == 0 and not input_grad and getattr(type(layer), "backward", None) is Dense.backward:
                 return layer.backward(dout, input_grad=False)
             dout = layer.backward(dout)
         return dout
@@ -64,12 +69,16 @@ class Sequential:
         """The ``(W, dW)`` pairs of the dense layers: what weight penalties and max-norm act on."""
         return [(l.W, l.dW) for l in self.layers if isinstance(l, Dense)]
 
-    def predict(self, X):
-        """Class predictions: the arg-max of the outputs, or ``output > 0`` for a single output."""
+    def predict(self, X, threshold=None):
+        """Class predictions of shape (N,): the arg-max of the outputs or, for a single output,
+        1 where it is above ``threshold``.
+
+        By default the threshold is 0.5 when the last layer is a :class:`~nnlib.Sigmoid` (the
+        outputs are probabilities) and 0 otherwise (logits, as :func:`mlp` builds them); both
+        mean "probability above one half".
+        """
         out = self.forward(X, train=False)
-        if out.shape[1] == 1:
-            return (out[:, 0] > 0).astype(np.intp)
-        return out.argmax(axis=1)
+        return classes_from_outputs(out, output_threshold(self) if threshold is None else threshold)
 
     def __repr__(self):
         rows = []
@@ -83,6 +92,56 @@ class Sequential:
         return f"Sequential(\n{body}\n) {self.num_parameters():,} parameters, {self.dtype}"
 
 
+def _check_layers(layers, dtype):
+    """``layers`` as a list, with a message a learner can act on for what is not a layer."""
+    if dtype is not None and _is_layer(dtype):
+        raise TypeError("Sequential takes the layers as one list: Sequential([Dense(2, 8, rng=0), ReLU(), ...]).")
+    if _is_layer(layers):
+        return [layers]
+    try:
+        layers = list(layers)
+    except TypeError:
+        raise TypeError(
+            f"Sequential takes a list of layers, got {type(layers).__name__}: "
+            "write Sequential([Dense(2, 8, rng=0), ReLU(), Dense(8, 3, rng=0)])."
+        ) from None
+    for i, layer in enumerate(layers):
+        if isinstance(layer, type) and _is_layer(layer):
+            raise TypeError(f"Sequential: layers[{i}] is the class {layer.__name__}, not a layer: "
+                            f"write {layer.__name__}() with parentheses.")
+        if not _is_layer(layer):
+            raise TypeError(f"Sequential: layers[{i}] is {layer!r} ({type(layer).__name__}), not a layer "
+                            "(an object with forward and backward methods).")
+    return layers
+
+
+def _is_layer(obj):
+    return callable(getattr(obj, "forward", None)) and callable(getattr(obj, "backward", None))
+
+
+def output_threshold(model, loss=None):
+    """Where a single output separates class 0 from class 1: 0.5 for probabilities, 0 for logits.
+
+    The outputs are probabilities when the model's last layer is a :class:`~nnlib.Sigmoid`, or
+    else when ``loss`` (a name or a function) is ``binary_cross_entropy``, which takes
+    probabilities; otherwise they are logits (``binary_cross_entropy_with_logits``, or an
+    :func:`mlp`, whose last layer is Dense).
+    """
+    layers = getattr(model, "layers", None)
+    if layers and isinstance(layers[-1], Sigmoid):
+        return 0.5
+    name = loss if isinstance(loss, str) else getattr(loss, "__name__", None)
+    return 0.5 if name == "binary_cross_entropy" else 0.0
+
+
+def classes_from_outputs(outputs, threshold=0.0):
+    """Predicted classes (N,) from network outputs (N, C): the arg-max of every row or, for a
+    single output (N, 1), 1 where it is above ``threshold`` (see :func:`output_threshold`)."""
+    if outputs.shape[1] == 1:
+        return (outputs[:, 0] > threshold).astype(np.intp)
+    return outputs.argmax(axis=1)
+
+
 def mlp(sizes, activation="relu", init="he", rng=None, dropout=0.0, batchnorm=False,
         bias=0.0, dtype=np.float64):
     """Build a multilayer perceptron from a list of layer sizes.
@@ -94,9 +153,13 @@ def mlp(sizes, activation="relu", init="he", rng=None, dropout=0.0, batchnorm=Fa
     activation : str or list of str, one per hidden layer (``relu``, ``tanh``, ``sigmoid``,
         ``leaky_relu``).
     init : weight initializer for every dense layer (see :mod:`nnlib.init`).
+    rng : a ``np.random.Generator`` or an int seed, shared by every layer (initial weights, then
+        dropout masks), so ``rng=0`` and ``rng=np.random.default_rng(0)`` build the same network.
     dropout : drop probability after every hidden activation (0 for none).
     batchnorm : insert :class:`BatchNorm` before every hidden activation.
     """
+    if rng is not None:
+        rng = as_rng(rng, "mlp")
     sizes = [int(s) for s in sizes]
     if len(sizes) < 2:
         raise ValueError(f"mlp needs at least an input and an output size, got {sizes}.")

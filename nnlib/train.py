@@ -1,22 +1,34 @@
-"""The training loop: mini-batch gradient descent over epochs, with a guard against divergence."""
+"""The training loop: mini-batch gradient descent over epochs, with a guard against divergence
+and a warning when a run learned nothing."""
 
 import math
+import warnings
 
 import numpy as np
 
-from ._checks import ShapeError, as_float_array, check_finite
+from ._checks import ShapeError, as_float_array, as_rng, check_finite
 from .losses import get_loss
-from .model import Sequential
+from .model import Sequential, classes_from_outputs, output_threshold
 from .optim import get_optimizer
 from .regularization import l1_penalty, l2_penalty
 from .regularization import max_norm as apply_max_norm
 
 _BINARY_LOSSES = ("binary_cross_entropy_with_logits", "binary_cross_entropy")
 _DEFAULT_LR = {"sgd": 0.1, "adam": 1e-3}
+#: fit judges whether a run learned anything only after this many updates.
+MIN_UPDATES_TO_JUDGE = 20
 
 
 class TrainingDiverged(FloatingPointError):
     """The loss became NaN or infinite during :func:`fit`."""
+
+
+class TrainingWarning(UserWarning):
+    """:func:`fit` finished, but the run seems to have learned nothing.
+
+    Silence it with ``warnings.simplefilter("ignore", nnlib.TrainingWarning)``, or turn it into
+    an error with ``"error"`` instead of ``"ignore"``.
+    """
 
 
 class History:
@@ -54,12 +66,12 @@ class History:
         return f"History({self.epochs} epochs; last: {last})"
 
 
+def _loss_name(loss):
+    return loss if isinstance(loss, str) else getattr(loss, "__name__", "custom loss")
+
+
 def _is_classification(loss_name):
     return loss_name in ("softmax_cross_entropy",) + _BINARY_LOSSES
-
-
-def _predict_from_outputs(out):
-    return (out[:, 0] > 0).astype(np.intp) if out.shape[1] == 1 else out.argmax(axis=1)
 
 
 def _prepare_targets(y, loss_name, dtype):
@@ -72,9 +84,19 @@ def _prepare_targets(y, loss_name, dtype):
     return y
 
 
-def accuracy(model, X, y):
-    """Fraction of samples whose predicted class equals ``y`` (labels of shape (N,) or (N, 1))."""
-    return float(np.mean(model.predict(X) == np.asarray(y).reshape(-1)))
+def accuracy(model, X, y, loss=None):
+    """Fraction of samples whose predicted class equals ``y`` (labels of shape (N,) or (N, 1)).
+
+    The prediction is ``model.predict(X)``: the arg-max of the outputs or, for a single output,
+    "probability above one half" (see :meth:`Sequential.predict`). Pass the training ``loss`` when
+    the model's last layer is not nnlib's Sigmoid but its outputs are probabilities anyway
+    (``loss="binary_cross_entropy"``).
+    """
+    if loss is None:
+        predicted = model.predict(X)
+    else:
+        predicted = classes_from_outputs(model.forward(X, train=False), output_threshold(model, loss))
+    return float(np.mean(predicted == np.asarray(y).reshape(-1)))
 
 
 def evaluate(model, X, y, loss="softmax_cross_entropy"):
@@ -82,18 +104,25 @@ def evaluate(model, X, y, loss="softmax_cross_entropy"):
 
     Returns ``(loss, acc)``; ``acc`` is None for a regression loss.
     """
-    name = loss if isinstance(loss, str) else getattr(loss, "__name__", "")
+    name = _loss_name(loss)
     out = model.forward(X, train=False)
     value, _ = get_loss(loss)(out, _prepare_targets(y, name, out.dtype))
-    acc = float(np.mean(_predict_from_outputs(out) == np.asarray(y).reshape(-1))) if _is_classification(name) else None
-    return value, acc
+    if not _is_classification(name):
+        return value, None
+    predicted = classes_from_outputs(out, output_threshold(model, name))
+    return value, float(np.mean(predicted == np.asarray(y).reshape(-1)))
 
 
 def _progress(iterable, enabled, total):
     if not enabled:
         return iterable
-    from tqdm.auto import tqdm  # imported only when asked for
-
+    try:
+        from tqdm.auto import tqdm  # imported only when asked for
+    except ImportError:
+        raise ModuleNotFoundError(
+            "fit(progress=True) draws its progress bar with tqdm, which is not installed. "
+            "Install it with `pip install tqdm` (or `pip install nnlib[progress]`), or leave progress=False."
+        ) from None
     return tqdm(iterable, total=total, desc="epochs")
 
 
@@ -112,8 +141,10 @@ def fit(model, X, y, *, epochs=10, batch_size=32, optimizer=None, lr=None, loss=
     optimizer : an optimizer object or name (``"sgd"``, ``"adam"``); default ``SGD(lr=0.1)``.
     lr : learning rate when ``optimizer`` is a name or omitted.
     loss : ``"softmax_cross_entropy"`` (default), ``"binary_cross_entropy_with_logits"``,
-        ``"mse"``, or a function ``(outputs, y) -> (loss, doutputs)``.
-    rng : np.random.Generator used to shuffle the data each epoch (required when shuffling).
+        ``"binary_cross_entropy"`` (for a model ending in Sigmoid), ``"mse"``, or a function
+        ``(outputs, y) -> (loss, doutputs)``.
+    rng : a np.random.Generator or an int seed, used to shuffle the data each epoch (required
+        when shuffling).
     X_val, y_val : optional validation data, evaluated after each epoch.
     l2, l1 : weight-penalty strengths on the dense layers' weights (not the biases).
     max_norm : if given, after each update rescale every unit's incoming weights to norm <= max_norm.
@@ -124,11 +155,17 @@ def fit(model, X, y, *, epochs=10, batch_size=32, optimizer=None, lr=None, loss=
         never stops on size alone). With a stable softmax a too-large learning rate often gives
         huge but finite losses rather than NaN, so "NaN" alone would miss most divergences.
 
+    A layer may fill its gradient arrays in place, as nnlib's layers do, or assign new ones in its
+    backward (``self.dW = x.T @ dout``): ``fit`` then reads ``model.gradients()`` at every step.
+
     Raises :class:`TrainingDiverged` as soon as a mini-batch loss is NaN, infinite, or larger
     than ``diverge_factor`` times the first mini-batch loss, and ValueError naming the first bad
     entry when the loss became NaN because ``X`` holds NaN or infinity (before that batch's update).
+    Warns with :class:`TrainingWarning` when, after at least ``MIN_UPDATES_TO_JUDGE`` updates,
+    the loss never fell below its starting value or (with two epochs or more) the last epoch's
+    training accuracy is still at chance level.
     """
-    loss_name = loss if isinstance(loss, str) else getattr(loss, "__name__", "custom loss")
+    loss_name = _loss_name(loss)
     loss_fn = get_loss(loss)
     X = as_float_array(X, "X", dtype=model.dtype)
     if X.ndim != 2:
@@ -136,23 +173,27 @@ def fit(model, X, y, *, epochs=10, batch_size=32, optimizer=None, lr=None, loss=
     y = _prepare_targets(y, loss_name, model.dtype)
     if len(y) != len(X):
         raise ShapeError(f"fit: X has {len(X)} rows but y has {len(y)}.")
-    if shuffle and rng is None:
-        raise ValueError("fit shuffles the data each epoch: pass rng=np.random.default_rng(seed) (or shuffle=False).")
+    if shuffle:
+        if rng is None:
+            raise ValueError("fit shuffles the data each epoch: pass rng=np.random.default_rng(seed) or an int "
+                             "seed (or shuffle=False).")
+        rng = as_rng(rng, "fit")
     if optimizer is None or isinstance(optimizer, str):
         name = optimizer or "sgd"
         optimizer = get_optimizer(name, lr=lr if lr is not None else _DEFAULT_LR.get(name, 0.1))
     elif lr is not None:
         raise ValueError("fit: pass lr to the optimizer you built, or pass the optimizer by name with lr=...")
     classify = _is_classification(loss_name)
+    threshold = output_threshold(model, loss_name)
     n = len(X)
     batch_size = min(int(batch_size), n)
     n_batches = math.ceil(n / batch_size)
     params, grads = model.parameters(), model.gradients()
+    rebinds = False  # set after the first step if a layer assigns new gradient arrays
     history = History()
-    first_loss = None
-    # One buffer for the mini-batch inputs, refilled in place every step: a fresh X[idx] each step
-    # would allocate (and soon free) a new (batch_size, D) array every time. Safe because nothing
-    # keeps a batch beyond its own step (the first layer's saved input is only read by backward).
+    first_loss, lowest_later_loss, updates = None, math.inf, 0
+    # The mini-batch inputs go into one buffer, refilled every step (see benchmarks/README.md).
+    # Safe: nothing keeps a batch beyond its step (the first layer's saved input is read only by backward).
     X_batch = np.empty((batch_size,) + X.shape[1:], dtype=X.dtype)
     # Training needs no gradient with respect to X itself (see Sequential.backward).
     backward_options = {"input_grad": False} if isinstance(model, Sequential) else {}
@@ -162,31 +203,42 @@ def fit(model, X, y, *, epochs=10, batch_size=32, optimizer=None, lr=None, loss=
         total_loss = total_correct = 0.0
         for b in range(n_batches):
             idx = order[b * batch_size:(b + 1) * batch_size]
-            # Gather the rows straight into the buffer (a view of it for a short last batch).
-            # mode="clip" skips the bounds check (idx comes from a permutation of range(n)); the
-            # default mode="raise" would gather into a temporary array first and then copy it over.
+            # The rows gathered straight into the buffer; mode="clip" is what lets np.take write
+            # there directly (idx is a permutation of range(n), so nothing is clipped).
             Xb = np.take(X, idx, axis=0, out=X_batch[:len(idx)], mode="clip")
             yb = y[idx]
             out = model.forward(Xb, train=True)
             batch_loss, dout = loss_fn(out, yb)
-            batch_loss += _penalty_value(model, l2, l1)
+            penalty, penalty_grads = _penalties(model, l2, l1)
+            batch_loss += penalty
             if first_loss is None:
                 first_loss = batch_loss
-            if not math.isfinite(batch_loss) and not _all_finite(X):
-                # A NaN or infinity in X makes the loss of its batch NaN (IEEE arithmetic carries
-                # it through every layer), so X is only searched once the loss says so: checking
-                # 60,000 x 784 inputs up front on every call would cost 7 ms for nothing.
+            elif batch_loss < lowest_later_loss:
+                lowest_later_loss = batch_loss
+            if not math.isfinite(batch_loss):
+                # A NaN or infinity in X makes its batch's loss NaN, so X is searched only now.
                 check_finite(X, "X", "fit")  # raises, naming the first NaN or infinity
             _check_divergence(batch_loss, first_loss, diverge_factor, epoch, b, n_batches, optimizer)
             model.backward(dout, **backward_options)
-            _add_penalty_gradients(model, l2, l1)
-            optimizer.step(params, grads)
+            if penalty_grads:
+                for (_, dW), (grad2, grad1) in zip(model.weight_matrices(), penalty_grads):
+                    if grad2 is not None:
+                        dW += grad2
+                    if grad1 is not None:
+                        dW += grad1
+            if updates == 0:
+                # A layer written the textbook way assigns new arrays (self.dW = x.T @ dout), so
+                # the ones taken above would be stale; read them every step from then on.
+                fresh = model.gradients()
+                rebinds = len(fresh) != len(grads) or any(g is not old for g, old in zip(fresh, grads))
+            optimizer.step(params, model.gradients() if rebinds else grads)
             if max_norm is not None:
                 for W, _ in model.weight_matrices():
                     apply_max_norm(W, max_norm)
+            updates += 1
             total_loss += batch_loss * len(idx)
             if classify:
-                total_correct += np.count_nonzero(_predict_from_outputs(out) == yb.reshape(-1))
+                total_correct += np.count_nonzero(classes_from_outputs(out, threshold) == yb.reshape(-1))
         history.loss.append(total_loss / n)
         if classify:
             history.acc.append(float(total_correct / n))
@@ -197,39 +249,28 @@ def fit(model, X, y, *, epochs=10, batch_size=32, optimizer=None, lr=None, loss=
                 history.val_acc.append(val_acc)
         if callback is not None:
             callback(epoch, history, model)
+    if updates >= MIN_UPDATES_TO_JUDGE:
+        _warn_if_nothing_learned(history, y if classify else None, first_loss, lowest_later_loss, optimizer)
     return history
 
 
-def _all_finite(X, rows=4096):
-    """``np.isfinite(X).all()``, a block of rows at a time.
+def _penalties(model, l2, l1):
+    """The L2 and L1 penalties of every dense weight matrix, from :mod:`nnlib.regularization`.
 
-    All at once, ``np.isfinite(X)`` is an (N, D) boolean temporary: 47 MB for 60,000 x 784, which
-    the operating system has to find and zero (12 ms on a quiet machine, over 100 ms after other
-    large arrays have come and gone). Blocks of rows stay small and in the cache.
+    Returns the total value, to add to the data loss, and one pair ``(l2 gradient, l1 gradient)``
+    per weight matrix (None for a penalty that is off), to add to its ``dW`` after backward.
     """
-    return all(np.isfinite(X[start:start + rows]).all() for start in range(0, len(X), rows))
-
-
-def _penalty_value(model, l2, l1):
-    """The L2 and L1 penalties of all dense weights, added to the data loss."""
     if not (l2 or l1):
-        return 0.0
-    total = 0.0
+        return 0.0, ()
+    # Python floats: a NumPy float64 strength would make the float32 gradients float64 (see SGD.step).
+    l2, l1 = float(l2), float(l1)
+    total, grads = 0.0, []
     for W, _ in model.weight_matrices():
-        total += (l2_penalty(W, l2)[0] if l2 else 0.0) + (l1_penalty(W, l1)[0] if l1 else 0.0)
-    return total
-
-
-def _add_penalty_gradients(model, l2, l1):
-    """Add the penalties' gradients (``l2 * W`` and ``l1 * sign(W)``) to every ``dW``, in place."""
-    if not (l2 or l1):
-        return
-    l2, l1 = float(l2), float(l1)  # a NumPy float64 strength would make l2 * W float64 (see SGD.step)
-    for W, dW in model.weight_matrices():
-        if l2:
-            dW += l2 * W
-        if l1:
-            dW += l1 * np.sign(W)
+        value2, grad2 = l2_penalty(W, l2) if l2 else (0.0, None)
+        value1, grad1 = l1_penalty(W, l1) if l1 else (0.0, None)
+        total += value2 + value1
+        grads.append((grad2, grad1))
+    return total, grads
 
 
 def _check_divergence(loss, first_loss, factor, epoch, batch, n_batches, optimizer):
@@ -237,10 +278,43 @@ def _check_divergence(loss, first_loss, factor, epoch, batch, n_batches, optimiz
         return
     what = f"became {loss}" if not math.isfinite(loss) else (
         f"reached {loss:.4g}, more than {factor:g} times the first mini-batch loss ({first_loss:.4g})")
-    lr = getattr(optimizer, "lr", None)
     raise TrainingDiverged(
         f"Training diverged: the loss {what} at epoch {epoch + 1}, batch {batch + 1} of {n_batches}. "
-        f"The learning rate ({f'lr={lr}' if lr is not None else optimizer}) is probably too large: "
+        f"The learning rate ({_describe_lr(optimizer)}) is probably too large: "
         "try one ten times smaller. Unscaled inputs (standardize X) or a bug in a backward pass "
         "can do the same."
     )
+
+
+def _describe_lr(optimizer):
+    lr = getattr(optimizer, "lr", None)
+    return f"lr={lr}" if lr is not None else str(optimizer)
+
+
+def _warn_if_nothing_learned(history, labels, first_loss, lowest_later_loss, optimizer):
+    """Warn when the last epoch's accuracy is at chance level or the loss never went down.
+
+    Chance level (judged from the second epoch on): the last epoch's training accuracy closed
+    less than a tenth of the gap between always predicting the most common class and perfect
+    accuracy. "Never went down": no mini-batch loss after the first update came below the first
+    mini-batch loss (with 5% to spare, so that a model that was trained already and merely
+    wobbles around its final loss is not flagged).
+    """
+    findings = []
+    if labels is not None and history.epochs >= 2:  # one epoch's average includes the untrained start
+        majority = np.bincount(labels.reshape(-1).astype(np.intp)).max() / len(labels)
+        if history.acc[-1] <= majority + 0.1 * (1 - majority):
+            findings.append(f"the training accuracy of the last epoch, {history.acc[-1]:.3f}, is at chance level "
+                            f"(always predicting the most common class scores {majority:.3f})")
+    if lowest_later_loss > first_loss + 0.05 * abs(first_loss):
+        findings.append(f"the loss never fell below its starting value: the first mini-batch loss was "
+                        f"{first_loss:.4g}, the lowest one after it {lowest_later_loss:.4g}")
+    if findings:
+        warnings.warn(
+            f"fit: after {history.epochs} epochs {' and '.join(findings)}. The network learned nothing. "
+            f"Likely causes: a learning rate that is too large ({_describe_lr(optimizer)}; try one ten "
+            "times smaller) or far too small; dead ReLUs (units whose input is negative for every "
+            "sample, often after one step that was too large); weights that all start equal (zeros "
+            "or constant init); a model too small for the data; unscaled inputs.",
+            TrainingWarning, stacklevel=3,
+        )
