@@ -19,7 +19,9 @@ Usage (from the course folder, inside the virtual environment that has requireme
    scikit-learn within the pins) and runs the unit tests in ``tests/``. With ``--chapters-on``
    a Python also re-runs the chapters and solutions under nbval.
 
-A Python this machine does not have is reported as skipped, never silently left out. The exit
+Two checks run at a time (``--jobs``): a new environment's installation mostly waits for the
+network and the disk. A Python this machine does not have is reported as skipped, never silently
+left out. The exit
 status is 0 only when every check that ran passed. ``.ci/run`` calls this after the README's
 test command.
 """
@@ -32,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,14 +69,12 @@ def find_python(version):
     return None
 
 
-def run(cmd, env=None, log=None):
+def run(cmd, env=None):
     """Run ``cmd`` from the course folder; return (exit status, seconds, last output lines)."""
     start = time.monotonic()
     proc = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True)
     seconds = time.monotonic() - start
-    if log is not None:
-        log.write(proc.stdout)
     tail = [line for line in proc.stdout.splitlines() if line.strip()][-15:]
     return proc.returncode, seconds, tail
 
@@ -82,25 +83,25 @@ def nbval_command(python):
     return [python, "-m", "pytest", *NOTEBOOKS, "-q", "-p", "no:cacheprovider"]
 
 
-def check_other_machine(python):
+def check_other_machine(python, say):
     env = dict(os.environ, **OTHER_MACHINE)
     setting = " ".join(f'{k}="{v}"' for k, v in OTHER_MACHINE.items())
-    print(f"\n== the test suite (unit tests, chapters and solutions) with {setting}", flush=True)
+    say(f"== the test suite (unit tests, chapters and solutions) with {setting}")
     ignore = [f"--ignore={p}" for p in ONCE_ONLY]
     code, seconds, tail = run([python, "-m", "pytest", "tests", *NOTEBOOKS, "-q", "-p",
                                "no:cacheprovider", *ignore], env=env)
-    print("\n".join(tail))
+    say(*tail)
     return [(f"unit tests and notebooks with {setting}", code, seconds)]
 
 
-def check_python(version, chapters):
+def check_python(version, chapters, say):
     python = find_python(version)
     if python is None:
-        print(f"\n== Python {version}: not on this machine, SKIPPED", flush=True)
+        say(f"== Python {version}: not on this machine, SKIPPED")
         return [(f"Python {version}", None, 0.0)]
     rows = []
     with tempfile.TemporaryDirectory(prefix=f"nn-course-py{version}-") as venv:
-        print(f"\n== Python {version} ({python}): new virtual environment", flush=True)
+        say(f"== Python {version} ({python}): a new virtual environment")
         env = dict(os.environ)
         env.pop("VIRTUAL_ENV", None)
         env.pop("PYTHONPATH", None)
@@ -114,22 +115,22 @@ def check_python(version, chapters):
         for step in steps:
             code, _, tail = run(step, env=env)
             if code:
-                print("\n".join(tail))
+                say(*tail)
                 return [(f"Python {version}: install", code, time.monotonic() - start)]
         versions = subprocess.run(
             [vpy, "-c", "import sys, numpy, matplotlib, sklearn; "
                         "print(sys.version.split()[0], 'NumPy', numpy.__version__, "
                         "'matplotlib', matplotlib.__version__, 'scikit-learn', sklearn.__version__)"],
             capture_output=True, text=True, env=env).stdout.strip()
-        print(f"   installed: Python {versions}", flush=True)
+        say(f"   installed: Python {versions}")
         ignore = [f"--ignore={p}" for p in ONCE_ONLY]
         code, seconds, tail = run([vpy, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider",
                                    *ignore], env=env)
-        print("\n".join(tail))
+        say(*tail)
         rows.append((f"Python {versions}: unit tests", code, seconds))
         if chapters:
             code, seconds, tail = run(nbval_command(vpy), env=env)
-            print("\n".join(tail))
+            say(*tail)
             rows.append((f"Python {versions}: chapters and solutions (nbval)", code, seconds))
     return rows
 
@@ -142,14 +143,29 @@ def main(argv=None):
                         help="also re-run the notebooks under these Pythons")
     parser.add_argument("--skip-other-machine", action="store_true")
     parser.add_argument("--skip-pythons", action="store_true")
+    parser.add_argument("--jobs", type=int, default=2,
+                        help="checks run at the same time (default: %(default)s; installing one "
+                             "Python's packages mostly waits for the network and the disk)")
     args = parser.parse_args(argv)
 
-    rows = []
+    checks = []
     if not args.skip_other_machine:
-        rows += check_other_machine(sys.executable)
+        checks.append(lambda say: check_other_machine(sys.executable, say))
     if not args.skip_pythons:
         for version in args.pythons:
-            rows += check_python(version, version in args.chapters_on)
+            checks.append(lambda say, v=version: check_python(v, v in args.chapters_on, say))
+
+    def run_check(check):
+        lines = []
+        rows = check(lambda *text: lines.extend(text))
+        return rows, lines
+
+    rows = []
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        for future in as_completed([pool.submit(run_check, check) for check in checks]):
+            check_rows, lines = future.result()
+            print("\n" + "\n".join(lines), flush=True)  # each check's report in one piece
+            rows += check_rows
 
     print("\n== portability summary")
     failed = False
