@@ -19,16 +19,16 @@ def two_layer_net(X, y, params):
     shapes as ``params``.
     """
     W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
-    r = X @ W1 + b1                # (N, H) hidden pre-activation
-    h = np.maximum(r, 0)           # (N, H) ReLU
+    z1 = X @ W1 + b1               # (N, H) hidden pre-activation
+    h = np.maximum(z1, 0)          # (N, H) ReLU
     scores = h @ W2 + b2           # (N, C) logits
     loss, dscores = softmax_cross_entropy(scores, y)   # dscores = (probs - onehot) / N
     dW2 = h.T @ dscores            # (H, C)
     db2 = dscores.sum(axis=0)      # (C,)
     dh = dscores @ W2.T            # (N, H)
-    dr = dh * (r > 0)              # ReLU passes the gradient only where it was active
-    dW1 = X.T @ dr                 # (D, H)
-    db1 = dr.sum(axis=0)           # (H,)
+    dz1 = dh * (z1 > 0)            # ReLU passes the gradient only where it was active
+    dW1 = X.T @ dz1                # (D, H)
+    db1 = dz1.sum(axis=0)          # (H,)
     return loss, {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
 
 
