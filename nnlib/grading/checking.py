@@ -1,0 +1,82 @@
+"""The entry point, ``check(exercise_id, fn)``: run the exercise's checker and record the result."""
+
+import json
+import os
+
+import numpy as np
+
+from .formatting import _type_name
+from .registry import EXERCISES
+from .result import CheckResult
+from .tester import _Outcome, _Tester
+
+DEFAULT_TIMEOUT = 5.0
+LOG_ENV = "NNLIB_GRADE_LOG"
+
+class ExerciseFailed(AssertionError):
+    """Raised by ``check`` under nbgrader when an exercise does not pass; carries the report."""
+
+    def __init__(self, result):
+        super().__init__(result.report())
+        self.result = result
+
+
+#: The latest result for each exercise id checked in this Python process.
+results = {}
+
+
+def check(exercise_id, fn, timeout=DEFAULT_TIMEOUT):
+    """Check the learner's ``fn`` for exercise ``exercise_id`` and return a :class:`CheckResult`.
+
+    ``timeout`` is the limit in seconds for each single call of ``fn``.
+    """
+    registry = EXERCISES
+    spec = registry.get(exercise_id) if isinstance(exercise_id, str) else None
+    if spec is None:
+        result = CheckResult(
+            str(exercise_id), "error", f"There is no exercise called {exercise_id!r}.",
+            hint="Known exercise ids: " + ", ".join(registry) + ".")
+    elif not callable(fn):
+        result = CheckResult(
+            exercise_id, "failed",
+            f"Expected the function {spec.signature}, got {_type_name(fn)}.",
+            hint="Pass the function itself, without calling it: "
+                 f"check({exercise_id!r}, {exercise_id}).")
+    else:
+        result = _run_checker(spec, fn, timeout)
+    _record(result)
+    return result
+
+
+def _run_checker(spec, fn, timeout):
+    t = _Tester(spec, fn, timeout)
+    state = np.random.get_state()
+    try:
+        spec.checker(t)
+        t.finish_case()
+        n = len(t.passed_cases)
+        return CheckResult(spec.id, "passed", f"All {n} cases passed.",
+                           details=[f"passed: {name}" for name in t.passed_cases],
+                           passed_cases=t.passed_cases)
+    except _Outcome as outcome:
+        return CheckResult(spec.id, outcome.status, outcome.reason, outcome.details, outcome.hint,
+                           t.case_name, t.passed_cases, spec.chapter)
+    except Exception as exc:  # a bug in the grader itself: say so rather than blame the learner
+        return CheckResult(
+            spec.id, "error",
+            f"The grader itself failed ({type(exc).__name__}: {exc}). This is not your fault; "
+            "please report it.", case=t.case_name, passed_cases=t.passed_cases)
+    finally:
+        np.random.set_state(state)
+
+
+def _record(result):
+    results[result.exercise] = result
+    path = os.environ.get(LOG_ENV)
+    if path:
+        try:
+            with open(path, "a", encoding="utf-8") as f:
+                f.write(json.dumps(result.as_dict()) + "\n")
+        except OSError:
+            pass
+
