@@ -77,6 +77,9 @@ def test_each_exercise_has_text_solution_cell_and_check_cell(path):
         assert solution.source.count("### BEGIN SOLUTION") == 1
         assert solution.source.count("### END SOLUTION") == 1
         assert check_cell.source == f'check("{exercise_id}", {exercise_id})'
+        assert check_cell.metadata["nbgrader"] == {  # a locked autograder cell with points
+            "grade": True, "grade_id": f"{exercise_id}-check", "locked": True, "points": 1,
+            "schema_version": 3, "solution": False, "task": False}
     assert nb.metadata["kernelspec"]["name"] == "python3"
     chapter = nb.metadata["nnlib"]["chapter"]
     assert f"../chapters/{chapter}.ipynb" in nb.cells[0].source

@@ -161,3 +161,21 @@ def test_a_grader_bug_is_reported_as_such(monkeypatch):
     monkeypatch.setattr(grading.EXERCISES["relu"], "checker", broken)
     result = check("relu", F.relu)
     assert result.status == "error" and "grader itself failed" in result.reason
+
+
+def test_under_nbgrader_a_failing_check_raises_and_a_pass_returns_nothing(monkeypatch, capsys):
+    from nnlib.grading import ExerciseFailed
+
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    try:
+        check("sigmoid", lambda z: 1 / (1 + np.exp(z)))
+    except ExerciseFailed as exc:
+        assert "sigmoid: FAILED" in str(exc) and "minus sign" in str(exc)
+        assert exc.result.status == "failed"
+    else:
+        raise AssertionError("no ExerciseFailed under nbgrader")
+    # a returned value would be read by nbgrader as partial credit: the report is shown instead
+    assert check("relu", F.relu) is None
+    assert "relu: PASSED" in capsys.readouterr().out
+    monkeypatch.delenv("NBGRADER_EXECUTION")
+    assert check("sigmoid", lambda z: 1 / (1 + np.exp(z))).status == "failed"  # no raise

@@ -12,6 +12,9 @@ from .tester import _Outcome, _Tester
 
 DEFAULT_TIMEOUT = 5.0
 LOG_ENV = "NNLIB_GRADE_LOG"
+#: Set by nbgrader while it executes a notebook ("autograde" or "validate"; nbgrader 0.9,
+#: nbgrader/converters/autograde.py and nbgrader/validator.py).
+NBGRADER_ENV = "NBGRADER_EXECUTION"
 
 class ExerciseFailed(AssertionError):
     """Raised by ``check`` under nbgrader when an exercise does not pass; carries the report."""
@@ -29,7 +32,13 @@ def check(exercise_id, fn, timeout=DEFAULT_TIMEOUT):
     """Check the learner's ``fn`` for exercise ``exercise_id`` and return a :class:`CheckResult`.
 
     ``timeout`` is the limit in seconds for each single call of ``fn``.
+
+    Under nbgrader (autograde or validate) a result other than passed raises
+    :class:`ExerciseFailed`, whose message is the report: the check cell fails and loses its
+    points. A passed result is displayed and ``None`` returned, because nbgrader would read a
+    returned value as a claim of partial credit.
     """
+    __tracebackhide__ = True  # IPython leaves this frame out of the traceback it shows
     registry = EXERCISES
     spec = registry.get(exercise_id) if isinstance(exercise_id, str) else None
     if spec is None:
@@ -45,7 +54,21 @@ def check(exercise_id, fn, timeout=DEFAULT_TIMEOUT):
     else:
         result = _run_checker(spec, fn, timeout)
     _record(result)
+    if os.environ.get(NBGRADER_ENV):
+        if not result.passed:
+            raise ExerciseFailed(result)
+        _display(result)
+        return None
     return result
+
+
+def _display(result):
+    try:
+        from IPython.display import display
+    except ImportError:  # plain Python: the printed report is all there is
+        print(result.report())
+    else:
+        display(result)
 
 
 def _run_checker(spec, fn, timeout):
