@@ -7,8 +7,10 @@ import json
 import threading
 
 import numpy as np
+import pytest
 
 from nnlib import functional as F
+from nnlib import gradcheck, losses, nets, optim, regularization
 from nnlib.grading import CheckResult, check, results
 
 
@@ -179,3 +181,85 @@ def test_under_nbgrader_a_failing_check_raises_and_a_pass_returns_nothing(monkey
     assert "relu: PASSED" in capsys.readouterr().out
     monkeypatch.delenv("NBGRADER_EXECUTION")
     assert check("sigmoid", lambda z: 1 / (1 + np.exp(z))).status == "failed"  # no raise
+
+
+# ---------------------------------------------------------------------------------------------
+# Verdicts that dtype cannot fool, and a checker that checks nothing
+# ---------------------------------------------------------------------------------------------
+
+REFERENCES = {
+    "sigmoid": F.sigmoid, "relu": F.relu, "dense_forward": F.dense_forward,
+    "softmax": F.softmax, "cross_entropy": losses.cross_entropy,
+    "softmax_cross_entropy_backward": losses.softmax_cross_entropy_backward,
+    "sigmoid_backward": F.sigmoid_backward, "relu_backward": F.relu_backward,
+    "dense_backward": F.dense_backward, "two_layer_net": nets.two_layer_net,
+    "backprop": nets.backprop, "numerical_gradient": gradcheck.numerical_gradient,
+    "sgd_step": lambda param, grad, lr: optim.sgd_step(param.copy(), grad, lr),
+    "dropout_backward": F.dropout_backward, "l2_penalty": regularization.l2_penalty,
+}
+
+
+def _off_in_float32(x, rel):
+    """``x`` (arrays and numbers, nested in tuples, lists and dicts) times (1 + rel), float32."""
+    if isinstance(x, dict):
+        return {k: _off_in_float32(v, rel) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return type(x)(_off_in_float32(v, rel) for v in x)
+    if isinstance(x, np.ndarray):
+        return (x * (1 + rel)).astype(np.float32)
+    return np.float32(x * (1 + rel))
+
+
+def _float32_answer(reference, rel):
+    def answer(*args, **kwargs):
+        return _off_in_float32(reference(*args, **kwargs), rel)
+    return answer
+
+
+@pytest.mark.parametrize("exercise_id", list(REFERENCES))
+def test_float64_inputs_need_float64_accurate_results(exercise_id):
+    # Wrong by 5e-5 and returned as float32: passed the looser float32 tolerance before.
+    result = check(exercise_id, _float32_answer(REFERENCES[exercise_id], 5e-5))
+    assert not result.passed, f"{exercise_id} accepted a float32 answer off by 5e-5"
+    if exercise_id != "relu":  # relu's first case is exactly representable: no float64 case
+        assert "float64" in str(result), str(result)
+
+
+@pytest.mark.parametrize("exercise_id", ["sigmoid", "softmax", "dense_forward", "relu"])
+def test_float32_inputs_keep_float32_tolerances(exercise_id):
+    def reference_in_input_dtype(*args):
+        out = REFERENCES[exercise_id](*args)
+        dtypes = {a.dtype for a in args if isinstance(a, np.ndarray)}
+        return out.astype(np.float32) if np.dtype(np.float32) in dtypes else out
+    assert check(exercise_id, reference_in_input_dtype).passed
+
+
+def test_a_checker_that_runs_no_case_is_a_grader_failure(monkeypatch):
+    from nnlib.grading import EXERCISES, Exercise
+
+    monkeypatch.setitem(EXERCISES, "empty", Exercise("empty", ("z",), lambda t: None, "none"))
+    result = check("empty", F.relu)
+    assert result.status == "error" and not result.passed
+    assert "ran no case" in result.reason and "grader itself failed" in result.reason
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages a beginner can act on
+# ---------------------------------------------------------------------------------------------
+
+
+def test_numbers_that_differ_are_printed_with_enough_digits_to_differ():
+    import re
+
+    result = check("cross_entropy", lambda p, y: losses.cross_entropy(p, y) * (1 + 5e-5))
+    got, expected = re.search(r"is (\S+), expected (\S+)\.", result.reason).groups()
+    assert got != expected and float(got) != float(expected), result.reason  # not 0.5249 twice
+    result = check("sigmoid", lambda z: F.sigmoid(z) * (1 + 3e-6))
+    line = next(d for d in result.details if d.startswith("first wrong value"))
+    expected, got = re.search(r"expected (\S+), got (\S+)$", line).groups()
+    assert expected != got, line
+    shown = [d for d in result.details if d.startswith(("expected:", "got:"))]
+    assert shown[0].split(":", 1)[1].strip() != shown[1].split(":", 1)[1].strip()
+    # equal values keep the short form
+    assert "expected: [0.1192, 0.2689, 0.5, 0.7311, 0.8808]" in str(
+        check("sigmoid", lambda z: 1 / (1 + np.exp(z))))

@@ -78,6 +78,10 @@ def _run_checker(spec, fn, timeout):
         spec.checker(t)
         t.finish_case()
         n = len(t.passed_cases)
+        if n == 0:  # nothing was checked: that is no evidence, and the grader's fault
+            return CheckResult(
+                spec.id, "error", f"The grader itself failed: the checker of {spec.id} ran no "
+                "case, so nothing was checked. This is not your fault; please report it.")
         return CheckResult(spec.id, "passed", f"All {n} cases passed.",
                            details=[f"passed: {name}" for name in t.passed_cases],
                            passed_cases=t.passed_cases)

@@ -72,11 +72,22 @@ def _match_scale(got, expected, scales, only_named=False):
     return f"Every value is {_num(c)} times the expected one: look for a wrong constant factor."
 
 
-def _num(x):
+def _num(x, digits=4):
     x = float(x)
     if x == 0:
         return "0"
-    return f"{x:.4g}"
+    return f"{x:.{digits}g}"
+
+
+def _digits_to_tell_apart(pairs, least=4):
+    """The fewest significant digits (at least ``least``, at most 17) at which every
+    (expected, got) pair of different numbers also prints differently."""
+    pairs = [(float(e), float(g)) for e, g in pairs]
+    pairs = [(e, g) for e, g in pairs if e != g and np.isfinite(e) and np.isfinite(g)]
+    for digits in range(least, 18):
+        if all(_num(e, digits) != _num(g, digits) for e, g in pairs):
+            return digits
+    return 17
 
 
 def _nan_or_inf(x):
@@ -95,19 +106,20 @@ def _type_name(x):
     return f"a {type(x).__name__}"
 
 
-def _fmt_array(a, limit=8):
+def _fmt_array(a, limit=8, digits=4):
     a = np.asarray(a)
     if a.ndim == 0:
-        return _num(a) if a.dtype.kind in "iuf" else str(a.item())
+        return _num(a, digits) if a.dtype.kind in "iuf" else str(a.item())
     if a.size <= limit * 2 and a.ndim <= 2:
         if a.ndim == 1:
-            return "[" + ", ".join(_fmt_scalar(v) for v in a) + "]"
-        return "[" + ", ".join(_fmt_array(row, limit) for row in a) + "]"
+            return "[" + ", ".join(_fmt_scalar(v, digits) for v in a) + "]"
+        return "[" + ", ".join(_fmt_array(row, limit, digits) for row in a) + "]"
     flat = a.reshape(-1)[:limit]
-    return "[" + ", ".join(_fmt_scalar(v) for v in flat) + ", ...] (first values, flattened)"
+    return ("[" + ", ".join(_fmt_scalar(v, digits) for v in flat)
+            + ", ...] (first values, flattened)")
 
 
-def _fmt_scalar(v):
+def _fmt_scalar(v, digits=4):
     if isinstance(v, (np.bool_, bool)):
         return str(bool(v))
     if np.issubdtype(type(v), np.integer):
@@ -117,7 +129,7 @@ def _fmt_scalar(v):
         return "nan"
     if np.isinf(v):
         return "inf" if v > 0 else "-inf"
-    return _num(v)
+    return _num(v, digits)
 
 
 def _describe(x):
@@ -140,7 +152,14 @@ def _describe(x):
 def _value_lines(got, expected, rtol=None, atol=None):
     got = np.asarray(got)
     expected = np.asarray(expected)
-    lines = [f"expected: {_fmt_array(expected)}", f"got:      {_fmt_array(got)}"]
+    digits = 4
+    if got.shape == expected.shape and got.size and got.dtype.kind in "iuf" \
+            and expected.dtype.kind in "iuf":
+        # as many digits as it takes for the shown wrong values to look different
+        shown = min(got.size, 16)
+        digits = _digits_to_tell_apart(zip(expected.reshape(-1)[:shown], got.reshape(-1)[:shown]))
+    lines = [f"expected: {_fmt_array(expected, digits=digits)}",
+             f"got:      {_fmt_array(got, digits=digits)}"]
     if got.shape == expected.shape and got.size:
         g = got.astype(np.float64)
         e = expected.astype(np.float64)
@@ -150,8 +169,9 @@ def _value_lines(got, expected, rtol=None, atol=None):
                 bad = ~np.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
                 if np.any(bad) and got.ndim >= 1:
                     idx = tuple(int(i) for i in np.argwhere(bad)[0])
+                    d = _digits_to_tell_apart([(e[idx], g[idx])])
                     lines.append(f"first wrong value at index {idx}: "
-                                 f"expected {_fmt_scalar(e[idx])}, got {_fmt_scalar(g[idx])}")
+                                 f"expected {_fmt_scalar(e[idx], d)}, got {_fmt_scalar(g[idx], d)}")
             finite = np.isfinite(diff)
             if np.all(np.isfinite(g)) and np.any(finite):
                 biggest = float(np.max(diff[finite]))

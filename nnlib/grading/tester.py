@@ -6,8 +6,9 @@ import numpy as np
 
 from .calling import (_call_with_timeout, _can_interrupt, _changed, _error_hint, _learner_frame,
                       _mutation_hint, _quietly, _snapshot, _Timeout, _where)
-from .formatting import (_close, _describe, _float_dtypes, _match_scale, _match_variant,
-                         _nan_or_inf, _num, _shape_text, _tolerances, _type_name, _value_lines)
+from .formatting import (_close, _describe, _digits_to_tell_apart, _float_dtypes, _match_scale,
+                         _match_variant, _nan_or_inf, _num, _shape_text, _tolerances, _type_name,
+                         _value_lines)
 
 
 class _Outcome(Exception):
@@ -38,7 +39,8 @@ class _Tester:
         self.case_name = None
         self.case_inputs = []
         self.passed_cases = []
-        self.float64_inputs = False
+        self.float64_inputs = False        # every float array among the inputs is float64
+        self.low_precision_inputs = False  # some float array among the inputs is float32/16
 
     # -- cases -----------------------------------------------------------------------------
 
@@ -49,6 +51,7 @@ class _Tester:
         self.case_inputs = [f"{k} = {_describe(v)}" for k, v in inputs.items()]
         float_dtypes = _float_dtypes(inputs.values())
         self.float64_inputs = bool(float_dtypes) and float_dtypes <= {np.dtype(np.float64)}
+        self.low_precision_inputs = any(dtype.itemsize < 8 for dtype in float_dtypes)
 
     def finish_case(self):
         if self.case_name and self.case_name not in self.passed_cases:
@@ -157,7 +160,8 @@ class _Tester:
             if hint is None and self.spec.shape_hint:
                 hint = f"Check the shapes: {self.spec.shape_hint}"
             self.fail(f"{what} has shape {got.shape}, expected {expected.shape}.", hint=hint)
-        rtol, atol = _tolerances(got, rtol, atol)
+        loose = _tolerances(got, rtol, atol)  # for naming known wrong answers
+        rtol, atol = self._tolerances(got, rtol, atol)
         bad_got = ~np.isfinite(got)
         if np.any(bad_got & np.isfinite(expected)):
             idx = tuple(int(i) for i in np.argwhere(bad_got & np.isfinite(expected))[0])
@@ -167,9 +171,27 @@ class _Tester:
                       details=_value_lines(got, expected))
         if _close(got, expected, rtol, atol):
             return got
-        hint = _match_variant(got, variants, rtol, atol) or _match_scale(got, expected, scales)
+        if loose != (rtol, atol) and _close(got, expected, *loose):
+            self._lost_precision(got, what, _value_lines(got, expected, rtol, atol))
+        hint = _match_variant(got, variants, *loose) or _match_scale(got, expected, scales)
         self.fail(f"{what} has wrong values.", hint=hint,
                   details=_value_lines(got, expected, rtol, atol))
+
+    def _tolerances(self, got, rtol, atol):
+        """Float64 tolerances unless the case's own inputs are float32 (or float16): a float32
+        result for float64 inputs must be as accurate as a float64 one."""
+        if self.low_precision_inputs:
+            return _tolerances(got, rtol, atol)
+        return _tolerances(np.float64(0), rtol, atol)
+
+    def _lost_precision(self, got, what, details=()):
+        dtype = np.asarray(got).dtype
+        self.fail(f"{what} has dtype {dtype} and is close to the expected values, but not as "
+                  "close as float64 inputs require (a relative difference of about 1e-6 at "
+                  "most).", details=details,
+                  hint=f"Keep float64: {dtype} holds only about 7 significant digits. Do not "
+                       f"convert with .astype(np.{dtype}) or create arrays with "
+                       f"dtype=np.{dtype}; NumPy's operations on float64 arrays give float64.")
 
     def scalar(self, got, expected, what, variants=(), scales=None, rtol=None, atol=None):
         """Check that ``got`` is a single finite number close to ``expected``."""
@@ -190,15 +212,22 @@ class _Tester:
         value = float(got)
         if not np.isfinite(value):
             self.fail(f"{what} is {value}, expected {_num(expected)}.")
+        low = getattr(got, "dtype", np.dtype(np.float64)).itemsize < 8
+        loose_rtol = rtol if rtol is not None else (1e-4 if low else 1e-6)
         if rtol is None:
-            rtol = 1e-4 if getattr(got, "dtype", None) == np.float32 else 1e-6
+            rtol = 1e-4 if low and self.low_precision_inputs else 1e-6
         atol = 1e-12 if atol is None else atol
         if abs(value - expected) <= atol + rtol * abs(expected):
             return value
+        if loose_rtol != rtol and abs(value - expected) <= atol + loose_rtol * abs(expected):
+            d = _digits_to_tell_apart([(expected, value)])
+            self._lost_precision(got, what, [f"expected: {_num(expected, d)}",
+                                             f"got:      {_num(value, d)}"])
         # Two single numbers are always multiples of each other: name only known factors.
         hint = (_match_variant(np.float64(value), variants, rtol, atol)
                 or _match_scale(np.float64(value), np.float64(expected), scales, only_named=True))
-        self.fail(f"{what} is {_num(value)}, expected {_num(expected)}.", hint=hint)
+        d = _digits_to_tell_apart([(expected, value)])
+        self.fail(f"{what} is {_num(value, d)}, expected {_num(expected, d)}.", hint=hint)
 
     def is_array(self, got, what, shape=None, dtype_hint=None):
         """Fail unless ``got`` is a NumPy array of floats (``shape`` is only for the message)."""
