@@ -20,6 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from nnlib.grading import EXERCISES as REGISTRY
 from nnlib.grading import exercise_ids
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,6 +76,8 @@ def test_each_exercise_has_text_solution_cell_and_check_cell(path):
             "grade": False, "grade_id": exercise_id, "locked": False, "schema_version": 3,
             "solution": True, "task": False}
         assert f"def {exercise_id}(" in solution.source
+        # the grader quotes the sheet's signature, defaults included
+        assert f"def {REGISTRY[exercise_id].signature}:" in solution.source
         assert solution.source.count("### BEGIN SOLUTION") == 1
         assert solution.source.count("### END SOLUTION") == 1
         assert check_cell.source == f'check("{exercise_id}", {exercise_id})'

@@ -94,10 +94,25 @@ def test_unknown_exercise_and_non_callable_do_not_raise():
     assert result.status == "failed" and "without calling it" in result.hint
 
 
-def test_wrong_signature_is_explained():
+def test_wrong_signature_shows_the_sheets_signature_and_the_call_made():
     result = check("numerical_gradient", lambda f, x: numerical_gradient(f, x))
     assert result.status == "error" and "unexpected keyword argument" in str(result)
-    assert "signature numerical_gradient(f, x" in result.hint
+    # the call that was made, not a call that never happened
+    assert "calling numerical_gradient(f, x, h=0.1) raised TypeError" in result.reason
+    assert "`def numerical_gradient(f, x, h=1e-5):`" in result.hint  # defaults included
+    assert "Yours is numerical_gradient(f, x)." in result.hint
+    result = check("sigmoid", lambda z, extra: z)
+    assert "calling sigmoid(z) raised" in result.reason and "`def sigmoid(z):`" in result.hint
+
+
+def test_a_type_error_inside_the_function_is_not_called_a_signature_mismatch():
+    def relu(z):
+        return np.maximum(z, 0, 1, 2)  # the learner's own wrong call
+
+    result = check("relu", relu)
+    assert result.status == "error" and "TypeError" in str(result)
+    assert "return np.maximum(z, 0, 1, 2)" in str(result)
+    assert "def relu(z)" not in (result.hint or "")
 
 
 def test_a_hanging_function_is_stopped_in_the_main_thread():
@@ -263,3 +278,25 @@ def test_numbers_that_differ_are_printed_with_enough_digits_to_differ():
     # equal values keep the short form
     assert "expected: [0.1192, 0.2689, 0.5, 0.7311, 0.8808]" in str(
         check("sigmoid", lambda z: 1 / (1 + np.exp(z))))
+
+
+@pytest.mark.parametrize("exercise_id, fn", [
+    ("sigmoid", lambda z: 1 // (1 + np.exp(-z))),
+    ("softmax", lambda z: np.exp(z) // np.exp(z).sum(axis=1, keepdims=True)),
+    ("cross_entropy", lambda p, y: -np.sum(np.log(p[np.arange(len(y)), y])) // len(y)),
+    ("softmax_cross_entropy_backward", lambda p, y: (p - np.eye(p.shape[1])[y]) // len(y)),
+    ("l2_penalty", lambda W, lam: (lam * np.sum(W ** 2) // 2, lam * W)),
+])
+def test_integer_division_gets_its_own_hint(exercise_id, fn):
+    result = check(exercise_id, fn)
+    assert not result.passed
+    assert "floor division" in result.hint and "times the expected" not in result.hint, \
+        str(result)
+
+
+@pytest.mark.parametrize("exercise_id", ["xavier_init", "he_init"])
+@pytest.mark.parametrize("value", [0.0, 0.01])
+def test_constant_initial_weights_are_named(exercise_id, value):
+    result = check(exercise_id, lambda fan_in, fan_out, rng: np.full((fan_in, fan_out), value))
+    assert result.status == "failed" and "the weights are constant" in result.reason
+    assert "same gradient" in result.hint and "ignores rng" not in str(result)

@@ -1,6 +1,7 @@
 """Calling the learner's function safely: a time limit, no warnings, in-place changes detected,
 and the learner's own line found in a traceback."""
 
+import inspect
 import json
 import os
 import re
@@ -158,23 +159,37 @@ _ERROR_HINTS = [
     (r"has no attribute '(randn|rand|seed|random_sample|randint)'",
      "A np.random.Generator has rng.standard_normal, rng.normal, rng.random, rng.uniform and "
      "rng.integers; the old np.random.randn-style names do not exist on it."),
-    (r"unexpected keyword argument|positional argument",
-     None),  # filled in with the signature below
     (r"maximum recursion depth",
      "Your function calls itself, probably by accident: does a helper have the same name as the "
      "exercise function?"),
 ]
 
 
-def _error_hint(spec, exc):
+def _own_signature(fn):
+    """How the learner defined ``fn``: ``(f, x)``, or None when Python cannot tell."""
+    try:
+        return str(inspect.signature(fn))
+    except (TypeError, ValueError):
+        return None
+
+
+def _error_hint(spec, exc, fn=None):
     text = f"{type(exc).__name__}: {exc}"
+    # Only an error while Python binds the arguments, before any of the learner's code ran, is
+    # a signature mismatch; the same words from a call inside the function are something else.
+    if isinstance(exc, TypeError) and _learner_frame(exc) is None and re.search(
+            r"unexpected keyword argument|positional argument|required keyword", text):
+        own = _own_signature(fn) if fn is not None else None
+        yours = f" Yours is {spec.id}{own}." if own else ""
+        return (f"The sheet asks for `def {spec.signature}:`.{yours} Keep the sheet's "
+                "parameter names, their order and their default values.")
     m = re.search(r"name '(\w+)' is not defined", text)
     if isinstance(exc, NameError) and m:
         return (f"`{m.group(1)}` is not defined where your function runs: run the cell that "
                 "defines or imports it first (for example `import numpy as np`).")
     for pattern, hint in _ERROR_HINTS:
         if re.search(pattern, text):
-            return hint or f"The function must have the signature {spec.signature}."
+            return hint
     if re.search(r"matmul|not aligned|could not be broadcast|mismatch in its core dimension|"
                  r"shapes? .* (and|vs)|size \d+ is different|out of bounds|too many indices",
                  text) and spec.shape_hint:

@@ -388,7 +388,7 @@ def _make_f(x, w, description):
     return f
 
 
-@exercise("numerical_gradient", args=("f", "x"), chapter="03_backpropagation",
+@exercise("numerical_gradient", args=("f", "x", "h=1e-5"), chapter="03_backpropagation",
           shape_hint="The gradient has the shape of x: one entry per entry of x.",
           mutation_hint="numerical_gradient may change x while it works, but must put every "
                         "entry back: save old = x[i] before nudging and end with x[i] = old "

@@ -45,6 +45,14 @@ def _check_init(t, name, scheme, target_of, extra_hint):
         t.fail(f"{name}(3, 5, rng) has shape {W.shape}, expected (3, 5).", hint=hint)
     if not np.all(np.isfinite(W)):
         t.fail(f"{name}(3, 5, rng) contains NaN or inf.")
+    if np.all(W == W.flat[0]):
+        value = float(W.flat[0])
+        t.fail(f"every weight of {name}(3, 5, rng) is {'0' if value == 0 else _fmt(value)}: "
+               "the weights are constant.",
+               hint="With equal initial weights (all zeros, or any one constant) every hidden "
+                    "unit computes the same output and receives the same gradient, so the units "
+                    "stay copies of each other and the network cannot learn different features. "
+                    f"Draw every weight at random from rng, with the {scheme} variance.")
 
     _check_uses_rng(t, lambda rng: (20, 30, rng), name)
 

@@ -49,6 +49,24 @@ def _match_variant(got, variants, rtol, atol):
     return None
 
 
+def _whole_number_hint(got, expected):
+    """A hint when every value came out a whole number but the expected ones have fractions:
+    floor division ``//`` or a conversion to integers threw the fractions away."""
+    with np.errstate(all="ignore"):
+        g = np.asarray(got, dtype=np.float64)
+        e = np.asarray(expected, dtype=np.float64)
+        if g.shape != e.shape or not g.size or not np.all(np.isfinite(g)):
+            return None
+        if np.all(g == np.round(g)) and not np.all(e == np.round(e)):
+            start = ("The result is a whole number, but the expected one has a fraction. "
+                     if g.ndim == 0 else
+                     "Every value is a whole number, but the expected values have fractions. ")
+            return (start +
+                    "Is there a `//` (floor division, which rounds down) where `/` belongs, or "
+                    "an int(...), .astype(int), np.floor or np.round that drops the fractions?")
+    return None
+
+
 def _match_scale(got, expected, scales, only_named=False):
     """If ``got`` is a constant multiple ``c`` of ``expected``, name it (and the hint for ``c``).
 

@@ -6,12 +6,17 @@ This module imports nothing from the rest of the grader, so any module can use i
 
 
 class Exercise:
-    """One exercise: its id, argument names, the checker and where the topic is taught."""
+    """One exercise: its id, arguments, the checker and where the topic is taught.
+
+    ``args`` are the parameters exactly as the sheet's ``def`` line has them, defaults
+    included (``("f", "x", "h=1e-5")``); tests/test_exercises.py keeps the two in agreement.
+    """
 
     def __init__(self, id, args, checker, chapter, mutable=(), shape_hint=None,
                  mutation_hint=None):
         self.id = id
-        self.args = tuple(args)
+        self.parameters = tuple(args)
+        self.args = tuple(a.split("=")[0].strip() for a in args)  # the names alone
         self.checker = checker
         self.chapter = chapter
         self.mutable = tuple(mutable)  # argument names the function may change in place
@@ -20,7 +25,13 @@ class Exercise:
 
     @property
     def signature(self):
-        return f"{self.id}({', '.join(self.args)})"
+        """The signature the sheet asks for, ``numerical_gradient(f, x, h=1e-5)``."""
+        return f"{self.id}({', '.join(self.parameters)})"
+
+    @property
+    def sheet(self):
+        """The checker module's name, which is the sheet's name (``ex01_forward``)."""
+        return self.checker.__module__.rsplit(".", 1)[-1]
 
 
 EXERCISES = {}

@@ -8,7 +8,7 @@ from .calling import (_call_with_timeout, _can_interrupt, _changed, _error_hint,
                       _mutation_hint, _quietly, _snapshot, _Timeout, _where)
 from .formatting import (_close, _describe, _digits_to_tell_apart, _float_dtypes, _match_scale,
                          _match_variant, _nan_or_inf, _num, _shape_text, _tolerances, _type_name,
-                         _value_lines)
+                         _value_lines, _whole_number_hint)
 
 
 class _Outcome(Exception):
@@ -85,7 +85,7 @@ class _Tester:
         except NotImplementedError as exc:
             self._not_implemented(exc)
         except BaseException as exc:  # the learner's bug, reported with their own line
-            raise self._crash(exc) from None
+            raise self._crash(exc, self._call_text(args, kwargs)) from None
         names = self.spec.args
         for i, (before, after) in enumerate(zip(saved, args)):
             name = names[i] if i < len(names) else f"argument {i + 1}"
@@ -114,7 +114,15 @@ class _Tester:
             "NotImplementedError.", self.case_inputs,
             f"Finish `{raised_in.co_name}` first (or use nnlib's version), then check again.")
 
-    def _crash(self, exc):
+    def _call_text(self, args, kwargs):
+        """The call as it was made: ``numerical_gradient(f, x, h=0.1)``."""
+        names = [self.spec.args[i] if i < len(self.spec.args) else f"arg{i + 1}"
+                 for i in range(len(args))]
+        names += [f"{k}={v!r}" if isinstance(v, (int, float, str)) else k
+                  for k, v in kwargs.items()]
+        return f"{self.spec.id}({', '.join(names)})"
+
+    def _crash(self, exc, call_text):
         frame = _learner_frame(exc)
         details = list(self.case_inputs)
         details.append(f"{type(exc).__name__}: {exc}")
@@ -125,8 +133,8 @@ class _Tester:
             if line:
                 details.append(f"    {line.strip()}")
         return _Errored(
-            f"{self._header()}: calling {self.spec.signature} raised {type(exc).__name__}.",
-            details, _error_hint(self.spec, exc))
+            f"{self._header()}: calling {call_text} raised {type(exc).__name__}.",
+            details, _error_hint(self.spec, exc, self.fn))
 
     # -- checking results ------------------------------------------------------------------
 
@@ -173,7 +181,8 @@ class _Tester:
             return got
         if loose != (rtol, atol) and _close(got, expected, *loose):
             self._lost_precision(got, what, _value_lines(got, expected, rtol, atol))
-        hint = _match_variant(got, variants, *loose) or _match_scale(got, expected, scales)
+        hint = (_match_variant(got, variants, *loose) or _whole_number_hint(got, expected)
+                or _match_scale(got, expected, scales))
         self.fail(f"{what} has wrong values.", hint=hint,
                   details=_value_lines(got, expected, rtol, atol))
 
@@ -225,7 +234,8 @@ class _Tester:
                                              f"got:      {_num(value, d)}"])
         # Two single numbers are always multiples of each other: name only known factors.
         hint = (_match_variant(np.float64(value), variants, rtol, atol)
-                or _match_scale(np.float64(value), np.float64(expected), scales, only_named=True))
+                or _match_scale(np.float64(value), np.float64(expected), scales, only_named=True)
+                or _whole_number_hint(value, expected))
         d = _digits_to_tell_apart([(expected, value)])
         self.fail(f"{what} is {_num(value, d)}, expected {_num(expected, d)}.", hint=hint)
 
