@@ -86,17 +86,51 @@ def _one_line(text, limit=None):
     return text if limit is None or len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _cell_errors(nb):
-    """Error outputs of the executed notebook; cells are counted from 1, as a reader would."""
+def _cell_label(nb, index, expected):
+    """A cell as a learner finds it: by its exercise, else by counting code cells only."""
+    cell = nb.cells[index]
+    exercise_id = _exercise_of(cell, expected)
+    if exercise_id and CHECK_CALL.search(cell.source):
+        return f"the check cell of {exercise_id}"
+    if exercise_id:
+        return f"the cell defining {exercise_id}"
+    if cell.get("id") == "setup":
+        return "the set-up cell"
+    number = sum(c.cell_type == "code" for c in nb.cells[:index + 1])
+    return f"code cell {number}"
+
+
+_FILE_AND_LINE = re.compile(r"\s*\(([^()]*), line (\d+)\)$")
+
+
+def _error_text(cell, output):
+    """``ename: evalue``; for a syntax error the learner's own line instead of the kernel's
+    temporary file name: ``SyntaxError in line 4: `return np.maximum(z 0)` (invalid ...)``."""
+    ename, evalue = output.get("ename"), str(output.get("evalue"))
+    where = _FILE_AND_LINE.search(evalue)
+    if ename in ("SyntaxError", "IndentationError", "TabError") and where:
+        number = int(where.group(2))
+        lines = cell.source.split("\n")
+        text = lines[number - 1].strip() if 0 < number <= len(lines) else ""
+        shown = f": `{text}`" if text else ""
+        return f"{ename} in line {number}{shown} ({evalue[:where.start()].strip()})"
+    return f"{ename}: {evalue}"
+
+
+def _cell_errors(nb, expected=()):
+    """Error outputs of the executed notebook, each with the cell named as a learner finds it
+    (``cell`` counts every cell from 1, for tools)."""
     errors = []
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
+                syntax = output.get("ename") in ("SyntaxError", "IndentationError", "TabError")
                 errors.append({"cell": index + 1, "id": cell.get("id"),
-                               "error": f"{output.get('ename')}: {output.get('evalue')}",
-                               "source": cell.source})
+                               "where": _cell_label(nb, index, expected),
+                               "verb": "has a" if syntax else "raised",
+                               "error": _error_text(cell, output), "source": cell.source})
     return errors
 
 
@@ -207,6 +241,7 @@ def grade_notebook(path, cell_timeout=60, kernel_name="python3", startup_timeout
                 left = deadline - time.monotonic()
                 if left <= 1:
                     incidents.append({"cell": index + 1, "exercise": exercise_id,
+                                      "where": _cell_label(nb, index, expected),
                                       "what": "not run: the notebook's time limit of "
                                               f"{notebook_timeout:g} s ran out"})
                     continue
@@ -216,6 +251,7 @@ def grade_notebook(path, cell_timeout=60, kernel_name="python3", startup_timeout
                     done.append(index)
                     continue
                 incidents.append({"cell": index + 1, "exercise": exercise_id,
+                                  "where": _cell_label(nb, index, expected),
                                   "what": _incident_text(outcome, limit)})
                 if outcome == "timeout":
                     continue
@@ -249,7 +285,7 @@ def _collect(path, nb, expected, logged, incidents):
     latest = {}
     for entry in logged:
         latest[entry["exercise"]] = entry
-    errors = _cell_errors(nb)
+    errors = _cell_errors(nb, expected)
     rows = []
     for exercise_id in expected + [e for e in latest if e not in expected]:
         entry = latest.get(exercise_id)
@@ -257,13 +293,16 @@ def _collect(path, nb, expected, logged, incidents):
             reason = entry["reason"]
             if entry.get("hint") and entry["status"] in ("failed", "error"):
                 reason += f" Hint: {entry['hint']}"
+            if entry.get("note"):
+                reason += f" Note: {entry['note']}"
             rows.append({"exercise": exercise_id, "status": entry["status"],
                          "reason": _one_line(reason), "hint": entry.get("hint"),
-                         "case": entry.get("case"), "flags": entry.get("flags", [])})
+                         "case": entry.get("case"), "flags": entry.get("flags", []),
+                         "note": entry.get("note")})
             continue
         own = [i for i in incidents if i["exercise"] == exercise_id]
         if own:
-            why = f"{exercise_id}: cell {own[0]['cell']} {own[0]['what']}"
+            why = f"{own[0]['where']}: {own[0]['what']}"
         else:
             # Prefer the cell that should define the function (a syntax error there makes the
             # check cell fail with a NameError), then the check cell itself, then the first
@@ -273,17 +312,17 @@ def _collect(path, nb, expected, logged, incidents):
             checking = [e for e in errors if exercise_id in CHECK_CALL.findall(e["source"])]
             culprit = (defining or checking or errors or [None])[0]
             if culprit:
-                why = f"its check did not run: cell {culprit['cell']} raised {culprit['error']}"
+                why = (f"its check did not run: {culprit['where']} {culprit['verb']} "
+                       f"{culprit['error']}")
             elif incidents:
                 i = incidents[0]
-                why = f"its check did not run: cell {i['cell']} {i['what']}"
+                why = f"its check did not run: {i['where']} {i['what']}"
             else:
                 why = "its check cell is missing or did not run"
         rows.append({"exercise": exercise_id, "status": "error", "reason": _one_line(why),
-                     "hint": None, "case": None, "flags": []})
-    cell_errors = [{k: e[k] for k in ("cell", "id", "error")} for e in errors]
-    problem = "; ".join(f"cell {i['cell']}" + (f" ({i['exercise']})" if i["exercise"] else "")
-                        + f" {i['what']}" for i in incidents) or None
+                     "hint": None, "case": None, "flags": [], "note": None})
+    cell_errors = [{k: e[k] for k in ("cell", "id", "where", "verb", "error")} for e in errors]
+    problem = "; ".join(f"{i['where']}: {i['what']}" for i in incidents) or None
     return NotebookGrade(path, rows, cell_errors, problem, incidents)
 
 
@@ -300,10 +339,10 @@ def format_report(grades):
         else:
             lines.append("  no exercises found (no check(...) calls and no nnlib metadata)")
         for e in grade.cell_errors:
-            lines.append(f"  note: cell {e['cell']} raised {_one_line(e['error'], 120)}")
+            lines.append(f"  note: {e['where']} {e['verb']} {_one_line(e['error'])}")
         for i in grade.incidents:
             if i["exercise"] is None:  # the others are in their exercise's row
-                lines.append(f"  problem: cell {i['cell']} {i['what']}")
+                lines.append(f"  problem: {i['where']}: {i['what']}")
         passed = sum(r["status"] == "passed" for r in grade.rows)
         lines.append(f"  score: {passed}/{len(grade.rows)} passed")
         lines.append("")

@@ -73,12 +73,39 @@ def test_the_command_finishes_in_bounded_time(killers):
     assert elapsed < 90, elapsed
 
 
-def test_the_table_and_the_json_carry_the_whole_hint(tmp_path):
-    notebook = _sheet1(tmp_path / "wrong.ipynb", {
-        "sigmoid": "return 1 / (1 + np.exp(z))", "relu": "return np.abs(z)",
-        "dense_forward": "return x @ W"})
-    proc, _, rows, _ = _grade(tmp_path, notebook)
-    for row in rows.values():
-        assert row["status"] == "failed" and row["hint"]
-        assert row["hint"] in row["reason"]  # not cut
-        assert " ".join(row["hint"].split()) in " ".join(proc.stdout.split())
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("mixed")
+    notebook = _sheet1(tmp / "mixed.ipynb", {
+        "sigmoid": "from nnlib import functional as F\n    return F.sigmoid(z)",  # the reference
+        "relu": "y = 1\n    return np.maximum(z 0)",  # a syntax error in line 4 of the cell
+        "dense_forward": "return x @ W.T + b"})       # a shape error, with a long hint
+    return _grade(tmp, notebook)
+
+
+def test_the_table_and_the_json_carry_the_whole_hint(mixed):
+    proc, _, rows, _ = mixed
+    row = rows["dense_forward"]
+    assert row["status"] == "error" and len(row["hint"]) > 60
+    assert row["hint"] in row["reason"] and len(row["reason"]) > 160  # not cut at 160
+    assert " ".join(row["hint"].split()) in " ".join(proc.stdout.split())
+
+
+def test_a_syntax_error_names_the_exercise_and_the_learners_line(mixed):
+    proc, report, rows, _ = mixed
+    reason = rows["relu"]["reason"]
+    assert rows["relu"]["status"] == "error"
+    assert "the cell defining relu has a SyntaxError in line 4: `return np.maximum(z 0)`" in reason
+    assert ".py" not in reason and "cell 7" not in reason  # no temporary file, no raw index
+    assert ".py" not in proc.stdout
+    assert {"where": "the check cell of relu"}.items() <= report["cell_errors"][1].items()
+
+
+def test_a_solution_that_calls_the_reference_is_flagged(mixed):
+    proc, _, rows, _ = mixed
+    row = rows["sigmoid"]
+    assert row["status"] == "passed" and row["flags"] == ["uses-reference"]
+    assert "nnlib.functional.sigmoid" in row["note"] and "write sigmoid yourself" in row["note"]
+    sigmoid_line = next(line for line in proc.stdout.splitlines()
+                        if line.strip().startswith("sigmoid"))
+    assert "Note: your sigmoid hands the work to nnlib" in sigmoid_line

@@ -300,3 +300,40 @@ def test_constant_initial_weights_are_named(exercise_id, value):
     result = check(exercise_id, lambda fan_in, fan_out, rng: np.full((fan_in, fan_out), value))
     assert result.status == "failed" and "the weights are constant" in result.reason
     assert "same gradient" in result.hint and "ignores rng" not in str(result)
+
+
+def _softmax_via_F(z):
+    return F.softmax(z)
+
+
+def _softmax_importing_inside(z):
+    from nnlib.functional import softmax
+    return softmax(z)
+
+
+@pytest.mark.parametrize("fn", [F.softmax, _softmax_via_F, _softmax_importing_inside],
+                         ids=["imported", "F.softmax", "import-inside"])
+def test_a_solution_that_just_uses_the_reference_is_flagged(fn):
+    result = check("softmax", fn)
+    assert result.passed and result.flags == ["uses-reference"]
+    assert "nnlib.functional.softmax" in result.note and "yourself" in result.note
+    assert "Note: your softmax hands the work" in str(result)
+    assert "Note:" in result._repr_html_()
+    assert result.as_dict()["flags"] == ["uses-reference"]
+
+
+def test_nnlib_used_elsewhere_is_not_flagged():
+    def two_layer_net(X, y, params):  # nnlib's softmax inside another exercise is fine
+        h = np.maximum(X @ params["W1"] + params["b1"], 0)
+        probs = F.softmax(h @ params["W2"] + params["b2"])
+        n = X.shape[0]
+        loss = -np.mean(np.log(probs[np.arange(n), y]))
+        d = probs.copy()
+        d[np.arange(n), y] -= 1
+        d /= n
+        dh = (d @ params["W2"].T) * (h > 0)
+        return loss, {"W1": X.T @ dh, "b1": dh.sum(0), "W2": h.T @ d, "b2": d.sum(0)}
+
+    result = check("two_layer_net", two_layer_net)
+    assert result.passed and result.flags == [] and result.note is None
+    assert check("sigmoid", lambda z: 1 / (1 + np.exp(-z))).flags == []

@@ -10,12 +10,13 @@ class CheckResult:
 
     Attributes: ``exercise`` (id), ``status`` (one of ``STATUSES``), ``passed`` (bool),
     ``reason`` (one line), ``details`` (list of lines: inputs, expected, got), ``hint`` (the
-    likely mistake, or None), ``case`` (the failing case's name, or None), ``passed_cases``.
-    ``str(result)`` is the plain-text report; notebooks show the HTML rendering.
+    likely mistake, or None), ``case`` (the failing case's name, or None), ``passed_cases``,
+    ``flags`` (for example ``"uses-reference"``) and ``note`` (a remark that does not change the
+    verdict, or None). ``str(result)`` is the plain-text report; notebooks show the HTML.
     """
 
     def __init__(self, exercise, status, reason, details=(), hint=None, case=None,
-                 passed_cases=(), chapter=None):
+                 passed_cases=(), chapter=None, flags=(), note=None):
         if status not in STATUSES:
             raise ValueError(f"status must be one of {STATUSES}, got {status!r}")
         self.exercise = exercise
@@ -26,6 +27,8 @@ class CheckResult:
         self.case = case
         self.passed_cases = list(passed_cases)
         self.chapter = chapter
+        self.flags = list(flags)
+        self.note = note
 
     @property
     def passed(self):
@@ -42,6 +45,8 @@ class CheckResult:
     def one_line(self):
         """Status and reason on one line, for score tables."""
         text = self.reason if not self.hint else f"{self.reason} Hint: {self.hint}"
+        if self.note:
+            text += f" Note: {self.note}"
         return " ".join(text.split())
 
     def report(self):
@@ -49,6 +54,8 @@ class CheckResult:
         lines += [f"  {line}" for line in self.details]
         if self.hint:
             lines.append(f"Hint: {self.hint}")
+        if self.note:
+            lines.append(f"Note: {self.note}")
         if self.status in ("failed", "error") and self.passed_cases:
             lines.append("Cases passed before this one: " + ", ".join(self.passed_cases) + ".")
         if self.status in ("failed", "error") and self.chapter:
@@ -75,6 +82,8 @@ class CheckResult:
                          + esc("\n".join(self.details)) + "</pre>")
         if self.hint:
             parts.append(f'<p style="margin: 4px 0;"><b>Hint:</b> {esc(self.hint)}</p>')
+        if self.note:
+            parts.append(f'<p style="margin: 4px 0;"><b>Note:</b> {esc(self.note)}</p>')
         if self.status in ("failed", "error") and self.passed_cases:
             parts.append('<p style="margin: 4px 0;">Cases passed before this one: '
                          + esc(", ".join(self.passed_cases)) + ".</p>")
@@ -87,4 +96,4 @@ class CheckResult:
     def as_dict(self):
         """A JSON-friendly summary (what ``python -m nnlib.grade`` collects)."""
         return {"exercise": self.exercise, "status": self.status, "reason": self.reason,
-                "hint": self.hint, "case": self.case}
+                "hint": self.hint, "case": self.case, "flags": self.flags, "note": self.note}
