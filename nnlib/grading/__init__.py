@@ -39,6 +39,7 @@ The modules
 ``formatting``         tolerances, known wrong answers ("variants"), printing numbers and arrays
 ``tester``             the ``t`` a checker uses: ``t.case``, ``t.call``, ``t.array``, ``t.fail``
 ``checking``           ``check()``, the entry point, and the result log
+``provenance``         noticing a solution that just calls nnlib's own implementation
 ``common``             what checkers of several sheets share (seeded rng, the rng contract)
 ``ex01_forward`` ...   the checkers of one exercise sheet each, named like the sheet
 =====================  ==========================================================================
@@ -61,15 +62,21 @@ Every place a new exercise (say ``tanh`` on sheet 1) touches:
    reports an exercise whose check never ran).
 4. **Checker**: a function decorated with ``@exercise("tanh", args=("z",),
    chapter="01_forward_propagation")`` in ``nnlib/grading/ex01_forward.py`` (a new sheet gets
-   a new module ``exNN_name.py``, imported at the bottom of this file). Hand-worked cases first,
-   then seeded random cases against nnlib, then edge cases; a float32 case with ``**_F32``.
-5. **Catalog cases**: valid and mistaken learner implementations in
-   ``tests/grading/catalog_ex01_forward.py`` (``@case("tanh", ok=True)`` and
-   ``@case("tanh", ok=False, hint=r"regex")``); ``tests/test_grading_catalog.py`` requires at
+   a new module ``exNN_name.py``, imported at the bottom of this file). ``args`` are the
+   parameters exactly as in the sheet's ``def`` line, defaults included (``("f", "x",
+   "h=1e-5")``): messages quote them, and tests/test_exercises.py compares them with the sheet.
+   Hand-worked cases first, then seeded random cases against nnlib, then edge cases; a float32
+   case with ``**_F32``.
+5. **Catalog cases**: valid and mistaken learner implementations, in a section of their own in
+   ``tests/grading/catalog_ex01_forward.py`` (``@case("tanh", True)`` and
+   ``@case("tanh", False, hint=r"regex")``; a new sheet's catalog module is imported in
+   ``tests/grading/cases.py``); ``tests/test_grading_catalog.py`` runs them and requires at
    least 4 valid and 6 mistaken ones per exercise.
 6. **Generator run and stored outputs**: ``python tools/run_notebook.py
    solutions/ex01_forward.ipynb`` then ``python tools/make_exercises.py``.
 7. **Docs**: the table in ``exercises/README.md``.
+8. **Counts in tests**: ``tests/test_exercises.py`` knows how many exercises there are (18) and,
+   for a new sheet, its file name and chapter.
 """
 
 from .registry import EXERCISES, Exercise, exercise, exercise_ids

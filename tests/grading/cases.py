@@ -19,6 +19,6 @@ def case(exercise, ok, hint=None):
 def all_cases():
     """Every case of every sheet, in the order of the sheets."""
     from . import (catalog_ex01_forward, catalog_ex02_softmax,  # noqa: F401  (registers)
-                   catalog_ex03_backprop, catalog_ex04_training, catalog_ex05_init,
-                   catalog_ex06_regularization)
+                   catalog_ex03_backprop, catalog_ex03_backprop_nets, catalog_ex04_training,
+                   catalog_ex05_init, catalog_ex06_regularization)
     return list(CASES)

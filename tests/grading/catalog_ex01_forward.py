@@ -139,6 +139,71 @@ def sigmoid_ok_computed_in_float32(z):
     return (1 / (1 + np.exp(-z))).astype(np.float32)
 
 
+@case("sigmoid", True)
+def sigmoid_ok_sigmoid(z):
+    return F.sigmoid(z)
+
+
+@case("sigmoid", True)
+def sigmoid_ok_sigmoid_2(z):
+    return sigmoid(z)
+
+
+@case("sigmoid", True)
+def sigmoid_ok_sigmoid_stable(z):
+    out = np.empty_like(z, dtype=float)
+    pos = z >= 0
+    out[pos] = 1 / (1 + np.exp(-z[pos]))
+    e = np.exp(z[~pos])
+    out[~pos] = e / (1 + e)
+    return out
+
+
+@case("sigmoid", True)
+def sigmoid_ok_tanh_2(z):
+    return 0.5 * (1 + np.tanh(z / 2))
+
+
+@case("sigmoid", True)
+def sigmoid_ok_exp_logaddexp(z):
+    return np.exp(-np.logaddexp(0, -z))
+
+
+@case("sigmoid", True)
+def sigmoid_ok_exp(z):
+    return np.exp(z) / (1 + np.exp(z))
+
+
+@case("sigmoid", True)
+def sigmoid_ok_exp_astype_float32(z):
+    return 1 / (1 + np.exp(-z.astype(np.float32)))
+
+
+@case("sigmoid", False, hint=r"minus sign")
+def sigmoid_bad_minus_sign(z):
+    return 1 / (1 + np.exp(z))
+
+
+@case("sigmoid", False, hint=r"parentheses")
+def sigmoid_bad_parentheses(z):
+    return 1 / 1 + np.exp(-z)
+
+
+@case("sigmoid", False, hint=r"np.exp")
+def sigmoid_bad_exp(z):
+    return 1 / (1 + math.exp(-z))
+
+
+@case("sigmoid", False, hint=r"tanh")
+def sigmoid_bad_tanh_2(z):
+    return np.tanh(z)
+
+
+@case("sigmoid", False, hint=r"list|NumPy array")
+def sigmoid_bad_list_numpy_array(z):
+    return [1 / (1 + math.exp(-v)) for v in z]
+
+
 # ---------------------------------------------------------------------------------------------
 # relu
 # ---------------------------------------------------------------------------------------------
@@ -238,6 +303,67 @@ def relu_bad_leaky(z):
 @case("relu", False, hint=r"integers")
 def relu_bad_int_result(z):
     return np.maximum(z, 0).astype(int)
+
+
+@case("relu", True)
+def relu_ok_relu(z):
+    return F.relu(z)
+
+
+@case("relu", True)
+def relu_ok_where_2(z):
+    return np.where(z > 0, z, 0.0)
+
+
+@case("relu", True)
+def relu_ok_plain(z):
+    return z * (z > 0)
+
+
+@case("relu", True)
+def relu_ok_clip_none(z):
+    return np.clip(z, 0, None)
+
+
+@case("relu", True)
+def relu_ok_abs(z):
+    return (np.abs(z) + z) / 2
+
+
+@case("relu", True)
+def relu_ok_maximum_2(z):
+    return np.maximum(0.0, z)
+
+
+@case("relu", False, hint=r"np.maximum")
+def relu_bad_maximum(z):
+    return np.max(z, 0)
+
+
+@case("relu", False, hint=r"abs")
+def relu_bad_abs_2(z):
+    return np.abs(z)
+
+
+@case("relu", False, hint=r"in place")
+def relu_bad_relu_inplace(z):
+    z[z < 0] = 0
+    return z
+
+
+@case("relu", False, hint=r"np.maximum")
+def relu_bad_maximum_2(z):
+    return max(z, 0)
+
+
+@case("relu", False, hint=r"True/False|mask")
+def relu_bad_mask(z):
+    return z > 0
+
+
+@case("relu", False, hint=r"max\(0, z\)")
+def relu_bad_max(z):
+    return np.minimum(z, 0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -352,81 +478,6 @@ def dense_forward_bad_loop_indices(x, W, b):
     return out
 
 
-# ---------------------------------------------------------------------------------------------
-# More cases of the exercises above
-# ---------------------------------------------------------------------------------------------
-
-
-@case("sigmoid", True)
-def sigmoid_ok_sigmoid(z):
-    return F.sigmoid(z)
-
-
-@case("sigmoid", True)
-def sigmoid_ok_sigmoid_2(z):
-    return sigmoid(z)
-
-
-@case("sigmoid", True)
-def sigmoid_ok_sigmoid_stable(z):
-    out = np.empty_like(z, dtype=float)
-    pos = z >= 0
-    out[pos] = 1 / (1 + np.exp(-z[pos]))
-    e = np.exp(z[~pos])
-    out[~pos] = e / (1 + e)
-    return out
-
-
-@case("sigmoid", True)
-def sigmoid_ok_tanh_2(z):
-    return 0.5 * (1 + np.tanh(z / 2))
-
-
-@case("sigmoid", True)
-def sigmoid_ok_exp_logaddexp(z):
-    return np.exp(-np.logaddexp(0, -z))
-
-
-@case("sigmoid", True)
-def sigmoid_ok_exp(z):
-    return np.exp(z) / (1 + np.exp(z))
-
-
-@case("sigmoid", True)
-def sigmoid_ok_exp_astype_float32(z):
-    return 1 / (1 + np.exp(-z.astype(np.float32)))
-
-
-@case("relu", True)
-def relu_ok_relu(z):
-    return F.relu(z)
-
-
-@case("relu", True)
-def relu_ok_where_2(z):
-    return np.where(z > 0, z, 0.0)
-
-
-@case("relu", True)
-def relu_ok_plain(z):
-    return z * (z > 0)
-
-
-@case("relu", True)
-def relu_ok_clip_none(z):
-    return np.clip(z, 0, None)
-
-
-@case("relu", True)
-def relu_ok_abs(z):
-    return (np.abs(z) + z) / 2
-
-
-@case("relu", True)
-def relu_ok_maximum_2(z):
-    return np.maximum(0.0, z)
-
-
 @case("dense_forward", True)
 def dense_forward_ok_dense_forward(x, W, b):
     return F.dense_forward(x, W, b)
@@ -450,62 +501,6 @@ def dense_forward_ok_t_none(x, W, b):
 @case("dense_forward", True)
 def dense_forward_ok_dot_reshape(x, W, b):
     return x.dot(W) + b.reshape(1, -1)
-
-
-@case("sigmoid", False, hint=r"minus sign")
-def sigmoid_bad_minus_sign(z):
-    return 1 / (1 + np.exp(z))
-
-
-@case("sigmoid", False, hint=r"parentheses")
-def sigmoid_bad_parentheses(z):
-    return 1 / 1 + np.exp(-z)
-
-
-@case("sigmoid", False, hint=r"np.exp")
-def sigmoid_bad_exp(z):
-    return 1 / (1 + math.exp(-z))
-
-
-@case("sigmoid", False, hint=r"tanh")
-def sigmoid_bad_tanh_2(z):
-    return np.tanh(z)
-
-
-@case("sigmoid", False, hint=r"list|NumPy array")
-def sigmoid_bad_list_numpy_array(z):
-    return [1 / (1 + math.exp(-v)) for v in z]
-
-
-@case("relu", False, hint=r"np.maximum")
-def relu_bad_maximum(z):
-    return np.max(z, 0)
-
-
-@case("relu", False, hint=r"abs")
-def relu_bad_abs_2(z):
-    return np.abs(z)
-
-
-@case("relu", False, hint=r"in place")
-def relu_bad_relu_inplace(z):
-    z[z < 0] = 0
-    return z
-
-
-@case("relu", False, hint=r"np.maximum")
-def relu_bad_maximum_2(z):
-    return max(z, 0)
-
-
-@case("relu", False, hint=r"True/False|mask")
-def relu_bad_mask(z):
-    return z > 0
-
-
-@case("relu", False, hint=r"max\(0, z\)")
-def relu_bad_max(z):
-    return np.minimum(z, 0)
 
 
 @case("dense_forward", False, hint=r"bias b is missing")

@@ -150,6 +150,78 @@ def softmax_bad_not_normalized(z):
     return np.exp(z - z.max(axis=1, keepdims=True))
 
 
+@case("softmax", True)
+def softmax_ok_softmax(z):
+    return F.softmax(z)
+
+
+@case("softmax", True)
+def softmax_ok_softmax_2(z):
+    return softmax(z)
+
+
+@case("softmax", True)
+def softmax_ok_softmax_lse(z):
+    m = z.max(axis=1, keepdims=True)
+    lse = m + np.log(np.exp(z - m).sum(axis=1, keepdims=True))
+    return np.exp(z - lse)
+
+
+@case("softmax", True)
+def softmax_ok_softmax_loop(z):
+    out = np.empty_like(z)
+    for i, row in enumerate(z):
+        e = np.exp(row - row.max())
+        out[i] = e / e.sum()
+    return out
+
+
+@case("softmax", True)
+def softmax_ok_softmax_float32(z):
+    z = z.astype(np.float32)
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+@case("softmax", True)
+def softmax_ok_exp_log_softmax(z):
+    return np.exp(F.log_softmax(z))
+
+
+@case("softmax", False, hint=r"row's maximum")
+def softmax_bad_unstable_softmax(z):
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+@case("softmax", False, hint=r"axis")
+def softmax_bad_softmax_axis0(z):
+    e = np.exp(z - z.max(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
+@case("softmax", False, hint=r"keepdims")
+def softmax_bad_softmax_no_keepdims(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1)
+
+
+@case("softmax", False, hint=r"own maximum|row's maximum")
+def softmax_bad_softmax_global_max(z):
+    e = np.exp(z - z.max())
+    return e / e.sum(axis=1, keepdims=True)
+
+
+@case("softmax", False, hint=r"whole batch|row's maximum")
+def softmax_bad_whole_batch_row_s(z):
+    return np.exp(z) / np.exp(z).sum()
+
+
+@case("softmax", False, hint=r"normalized")
+def softmax_bad_normalized(z):
+    return np.exp(z - z.max(axis=1, keepdims=True))
+
+
 # ---------------------------------------------------------------------------------------------
 # cross_entropy
 # ---------------------------------------------------------------------------------------------
@@ -296,6 +368,76 @@ def cross_entropy_bad_all_entries(probs, y):
     return -np.mean(np.log(probs))
 
 
+@case("cross_entropy", True)
+def cross_entropy_ok_losses_cross_entropy(p, y):
+    return losses.cross_entropy(p, y)
+
+
+@case("cross_entropy", True)
+def cross_entropy_ok_ce_onehot(probs, y):
+    Y = np.eye(probs.shape[1])[y]
+    return -np.sum(Y * np.log(probs)) / probs.shape[0]
+
+
+@case("cross_entropy", True)
+def cross_entropy_ok_ce_loop(probs, y):
+    total = 0.0
+    for i in range(len(y)):
+        total -= math.log(probs[i, y[i]])
+    return total / len(y)
+
+
+@case("cross_entropy", True)
+def cross_entropy_ok_ce_clip(probs, y):
+    p = np.clip(probs[np.arange(len(y)), y], 1e-12, 1.0)
+    return np.array(-np.log(p).mean())
+
+
+@case("cross_entropy", True)
+def cross_entropy_ok_mean_log_len(p, y):
+    return -np.mean(np.log(p[range(len(y)), y]))
+
+
+@case("cross_entropy", True)
+def cross_entropy_ok_log_take_along_axis_none_mean(p, y):
+    return -np.log(np.take_along_axis(p, y[:, None], axis=1)).mean()
+
+
+@case("cross_entropy", False, hint=r"Divide by N")
+def cross_entropy_bad_divide_by_n(p, y):
+    return -np.sum(np.log(p[np.arange(len(y)), y]))
+
+
+@case("cross_entropy", False, hint=r"minus sign")
+def cross_entropy_bad_minus_sign(p, y):
+    return np.mean(np.log(p[np.arange(len(y)), y]))
+
+
+@case("cross_entropy", False, hint=r"np\.arange\(N\), y")
+def cross_entropy_bad_arange_n(p, y):
+    return -np.mean(np.log(p[:, y]))
+
+
+@case("cross_entropy", False, hint=r"N \* C")
+def cross_entropy_bad_n_c(p, y):
+    return -np.mean(np.eye(p.shape[1])[y] * np.log(p))
+
+
+@case("cross_entropy", False, hint=r"natural log")
+def cross_entropy_bad_natural_log(p, y):
+    return -np.mean(np.log10(p[np.arange(len(y)), y]))
+
+
+@case("cross_entropy", False, hint=r"single number")
+def cross_entropy_bad_single_number(p, y):
+    return -np.log(p[np.arange(len(y)), y])
+
+
+@case("cross_entropy", False, hint=r"labels y")
+def cross_entropy_bad_labels(p, y):
+    return -np.mean(np.log(p.max(axis=1)))
+
+
 # ---------------------------------------------------------------------------------------------
 # softmax_cross_entropy_backward
 # ---------------------------------------------------------------------------------------------
@@ -404,84 +546,6 @@ def scebw_bad_averaged_over_batch(probs, y):
     return (probs - np.eye(probs.shape[1])[y]).mean(axis=0)
 
 
-# ---------------------------------------------------------------------------------------------
-# More cases of the exercises above
-# ---------------------------------------------------------------------------------------------
-
-
-@case("softmax", True)
-def softmax_ok_softmax(z):
-    return F.softmax(z)
-
-
-@case("softmax", True)
-def softmax_ok_softmax_2(z):
-    return softmax(z)
-
-
-@case("softmax", True)
-def softmax_ok_softmax_lse(z):
-    m = z.max(axis=1, keepdims=True)
-    lse = m + np.log(np.exp(z - m).sum(axis=1, keepdims=True))
-    return np.exp(z - lse)
-
-
-@case("softmax", True)
-def softmax_ok_softmax_loop(z):
-    out = np.empty_like(z)
-    for i, row in enumerate(z):
-        e = np.exp(row - row.max())
-        out[i] = e / e.sum()
-    return out
-
-
-@case("softmax", True)
-def softmax_ok_softmax_float32(z):
-    z = z.astype(np.float32)
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
-@case("softmax", True)
-def softmax_ok_exp_log_softmax(z):
-    return np.exp(F.log_softmax(z))
-
-
-@case("cross_entropy", True)
-def cross_entropy_ok_losses_cross_entropy(p, y):
-    return losses.cross_entropy(p, y)
-
-
-@case("cross_entropy", True)
-def cross_entropy_ok_ce_onehot(probs, y):
-    Y = np.eye(probs.shape[1])[y]
-    return -np.sum(Y * np.log(probs)) / probs.shape[0]
-
-
-@case("cross_entropy", True)
-def cross_entropy_ok_ce_loop(probs, y):
-    total = 0.0
-    for i in range(len(y)):
-        total -= math.log(probs[i, y[i]])
-    return total / len(y)
-
-
-@case("cross_entropy", True)
-def cross_entropy_ok_ce_clip(probs, y):
-    p = np.clip(probs[np.arange(len(y)), y], 1e-12, 1.0)
-    return np.array(-np.log(p).mean())
-
-
-@case("cross_entropy", True)
-def cross_entropy_ok_mean_log_len(p, y):
-    return -np.mean(np.log(p[range(len(y)), y]))
-
-
-@case("cross_entropy", True)
-def cross_entropy_ok_log_take_along_axis_none_mean(p, y):
-    return -np.log(np.take_along_axis(p, y[:, None], axis=1)).mean()
-
-
 @case("softmax_cross_entropy_backward", True)
 def softmax_cross_entropy_backward_ok_losses_softmax_cross_entropy_backward(probs, y):
     return losses.softmax_cross_entropy_backward(probs, y)
@@ -496,75 +560,6 @@ def softmax_cross_entropy_backward_ok_scebw_onehot(probs, y):
 def softmax_cross_entropy_backward_ok_scebw_where(probs, y):
     onehot = np.arange(probs.shape[1])[None, :] == y[:, None]
     return np.where(onehot, probs - 1, probs) / len(y)
-
-
-@case("softmax", False, hint=r"row's maximum")
-def softmax_bad_unstable_softmax(z):
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
-
-
-@case("softmax", False, hint=r"axis")
-def softmax_bad_softmax_axis0(z):
-    e = np.exp(z - z.max(axis=0, keepdims=True))
-    return e / e.sum(axis=0, keepdims=True)
-
-
-@case("softmax", False, hint=r"keepdims")
-def softmax_bad_softmax_no_keepdims(z):
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1)
-
-
-@case("softmax", False, hint=r"own maximum|row's maximum")
-def softmax_bad_softmax_global_max(z):
-    e = np.exp(z - z.max())
-    return e / e.sum(axis=1, keepdims=True)
-
-
-@case("softmax", False, hint=r"whole batch|row's maximum")
-def softmax_bad_whole_batch_row_s(z):
-    return np.exp(z) / np.exp(z).sum()
-
-
-@case("softmax", False, hint=r"normalized")
-def softmax_bad_normalized(z):
-    return np.exp(z - z.max(axis=1, keepdims=True))
-
-
-@case("cross_entropy", False, hint=r"Divide by N")
-def cross_entropy_bad_divide_by_n(p, y):
-    return -np.sum(np.log(p[np.arange(len(y)), y]))
-
-
-@case("cross_entropy", False, hint=r"minus sign")
-def cross_entropy_bad_minus_sign(p, y):
-    return np.mean(np.log(p[np.arange(len(y)), y]))
-
-
-@case("cross_entropy", False, hint=r"np\.arange\(N\), y")
-def cross_entropy_bad_arange_n(p, y):
-    return -np.mean(np.log(p[:, y]))
-
-
-@case("cross_entropy", False, hint=r"N \* C")
-def cross_entropy_bad_n_c(p, y):
-    return -np.mean(np.eye(p.shape[1])[y] * np.log(p))
-
-
-@case("cross_entropy", False, hint=r"natural log")
-def cross_entropy_bad_natural_log(p, y):
-    return -np.mean(np.log10(p[np.arange(len(y)), y]))
-
-
-@case("cross_entropy", False, hint=r"single number")
-def cross_entropy_bad_single_number(p, y):
-    return -np.log(p[np.arange(len(y)), y])
-
-
-@case("cross_entropy", False, hint=r"labels y")
-def cross_entropy_bad_labels(p, y):
-    return -np.mean(np.log(p.max(axis=1)))
 
 
 @case("softmax_cross_entropy_backward", False, hint=r"Divide by N")

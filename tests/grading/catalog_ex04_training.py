@@ -102,11 +102,6 @@ def sgd_step_bad_new_array_not_returned(param, grad, lr):
     param = param - lr * grad  # noqa: F841  (the learner forgot the return)
 
 
-# ---------------------------------------------------------------------------------------------
-# More cases of the exercises above
-# ---------------------------------------------------------------------------------------------
-
-
 @case("sgd_step", True)
 def sgd_step_ok_optim_sgd_step(param, grad, lr):
     return optim.sgd_step(param, grad, lr)

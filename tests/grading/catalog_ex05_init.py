@@ -12,7 +12,7 @@ from .cases import case
 
 
 # ---------------------------------------------------------------------------------------------
-# xavier_init and he_init
+# xavier_init
 # ---------------------------------------------------------------------------------------------
 
 
@@ -113,6 +113,92 @@ def xavier_init_bad_he_variance(fan_in, fan_out, rng):
     return rng.normal(0, np.sqrt(2 / fan_in), size=(fan_in, fan_out))
 
 
+@case("xavier_init", True)
+def xavier_init_ok_init_xavier_init(fan_in, fan_out, rng):
+    return init.xavier_init(fan_in, fan_out, rng)
+
+
+@case("xavier_init", True)
+def xavier_init_ok_init_xavier_normal(fan_in, fan_out, rng):
+    return init.xavier_normal(fan_in, fan_out, rng)
+
+
+@case("xavier_init", True)
+def xavier_init_ok_init_xavier_uniform(fan_in, fan_out, rng):
+    return init.xavier_uniform(fan_in, fan_out, rng)
+
+
+@case("xavier_init", True)
+def xavier_init_ok_xavier_uniform(fan_in, fan_out, rng):
+    a = np.sqrt(6 / (fan_in + fan_out))
+    return rng.uniform(-a, a, size=(fan_in, fan_out))
+
+
+@case("xavier_init", True)
+def xavier_init_ok_xavier_std_normal(fan_in, fan_out, rng):
+    return rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / (fan_in + fan_out))
+
+
+@case("xavier_init", True)
+def xavier_init_ok_xavier_transposed_draw(fan_in, fan_out, rng):
+    return rng.normal(0, np.sqrt(2 / (fan_in + fan_out)), size=(fan_out, fan_in)).T
+
+
+@case("xavier_init", False, hint=r"square of the target")
+def xavier_init_bad_square_of_the_target(fi, fo, rng):
+    return rng.normal(0, 2 / (fi + fo), size=(fi, fo))
+
+
+@case("xavier_init", False, hint=r"2 / fan_in")
+def xavier_init_bad_fan_in(fi, fo, rng):
+    return rng.normal(0, np.sqrt(2 / fi), size=(fi, fo))
+
+
+@case("xavier_init", False, hint=r"factor 2")
+def xavier_init_bad_factor(fi, fo, rng):
+    return rng.normal(0, np.sqrt(1 / (fi + fo)), size=(fi, fo))
+
+
+@case("xavier_init", False, hint=r"a\*\*2 / 3")
+def xavier_init_bad_a(fi, fo, rng):
+    return rng.uniform(-np.sqrt(2 / (fi + fo)), np.sqrt(2 / (fi + fo)), size=(fi, fo))
+
+
+@case("xavier_init", False, hint=r"fan_in, fan_out")
+def xavier_init_bad_fan_in_fan_out(fi, fo, rng):
+    return rng.normal(0, np.sqrt(2 / (fi + fo)), size=(fo, fi))
+
+
+@case("xavier_init", False, hint=r"global random state")
+def xavier_init_bad_init_global(fan_in, fan_out, rng):
+    return np.random.randn(fan_in, fan_out) * np.sqrt(2 / fan_in)
+
+
+@case("xavier_init", False, hint=r"centred on 0")
+def xavier_init_bad_centred_on(fi, fo, rng):
+    return np.sqrt(2 / (fi + fo)) * rng.random((fi, fo))
+
+
+@case("xavier_init", False, hint=r"independently")
+def xavier_init_bad_independently(fi, fo, rng):
+    return np.tile(rng.normal(0, np.sqrt(2 / (fi + fo)), size=fo), (fi, 1))
+
+
+@case("xavier_init", False, hint=r"2 / fan_out")
+def xavier_init_bad_fan_out(fi, fo, rng):
+    return rng.normal(0, np.sqrt(2 / fo), size=(fi, fo))
+
+
+@case("xavier_init", False, hint=r"bound a")
+def xavier_init_bad_bound_a(fi, fo, rng):
+    return rng.normal(0, np.sqrt(6 / (fi + fo)), size=(fi, fo))
+
+
+# ---------------------------------------------------------------------------------------------
+# he_init
+# ---------------------------------------------------------------------------------------------
+
+
 @case("he_init", True)
 def he_init_ok_normal(fan_in, fan_out, rng):
     return rng.normal(0, np.sqrt(2 / fan_in), size=(fan_in, fan_out))
@@ -202,42 +288,6 @@ def he_init_bad_sqrt_twice(fan_in, fan_out, rng):
     return rng.normal(0, np.sqrt(np.sqrt(2 / fan_in)), size=(fan_in, fan_out))
 
 
-# ---------------------------------------------------------------------------------------------
-# More cases of the exercises above
-# ---------------------------------------------------------------------------------------------
-
-
-@case("xavier_init", True)
-def xavier_init_ok_init_xavier_init(fan_in, fan_out, rng):
-    return init.xavier_init(fan_in, fan_out, rng)
-
-
-@case("xavier_init", True)
-def xavier_init_ok_init_xavier_normal(fan_in, fan_out, rng):
-    return init.xavier_normal(fan_in, fan_out, rng)
-
-
-@case("xavier_init", True)
-def xavier_init_ok_init_xavier_uniform(fan_in, fan_out, rng):
-    return init.xavier_uniform(fan_in, fan_out, rng)
-
-
-@case("xavier_init", True)
-def xavier_init_ok_xavier_uniform(fan_in, fan_out, rng):
-    a = np.sqrt(6 / (fan_in + fan_out))
-    return rng.uniform(-a, a, size=(fan_in, fan_out))
-
-
-@case("xavier_init", True)
-def xavier_init_ok_xavier_std_normal(fan_in, fan_out, rng):
-    return rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / (fan_in + fan_out))
-
-
-@case("xavier_init", True)
-def xavier_init_ok_xavier_transposed_draw(fan_in, fan_out, rng):
-    return rng.normal(0, np.sqrt(2 / (fan_in + fan_out)), size=(fan_out, fan_in)).T
-
-
 @case("he_init", True)
 def he_init_ok_init_he_init(fan_in, fan_out, rng):
     return init.he_init(fan_in, fan_out, rng)
@@ -262,56 +312,6 @@ def he_init_ok_he_uniform(fan_in, fan_out, rng):
 @case("he_init", True)
 def he_init_ok_he_float32(fan_in, fan_out, rng):
     return (rng.standard_normal((fan_in, fan_out)) * np.sqrt(2 / fan_in)).astype(np.float32)
-
-
-@case("xavier_init", False, hint=r"square of the target")
-def xavier_init_bad_square_of_the_target(fi, fo, rng):
-    return rng.normal(0, 2 / (fi + fo), size=(fi, fo))
-
-
-@case("xavier_init", False, hint=r"2 / fan_in")
-def xavier_init_bad_fan_in(fi, fo, rng):
-    return rng.normal(0, np.sqrt(2 / fi), size=(fi, fo))
-
-
-@case("xavier_init", False, hint=r"factor 2")
-def xavier_init_bad_factor(fi, fo, rng):
-    return rng.normal(0, np.sqrt(1 / (fi + fo)), size=(fi, fo))
-
-
-@case("xavier_init", False, hint=r"a\*\*2 / 3")
-def xavier_init_bad_a(fi, fo, rng):
-    return rng.uniform(-np.sqrt(2 / (fi + fo)), np.sqrt(2 / (fi + fo)), size=(fi, fo))
-
-
-@case("xavier_init", False, hint=r"fan_in, fan_out")
-def xavier_init_bad_fan_in_fan_out(fi, fo, rng):
-    return rng.normal(0, np.sqrt(2 / (fi + fo)), size=(fo, fi))
-
-
-@case("xavier_init", False, hint=r"global random state")
-def xavier_init_bad_init_global(fan_in, fan_out, rng):
-    return np.random.randn(fan_in, fan_out) * np.sqrt(2 / fan_in)
-
-
-@case("xavier_init", False, hint=r"centred on 0")
-def xavier_init_bad_centred_on(fi, fo, rng):
-    return np.sqrt(2 / (fi + fo)) * rng.random((fi, fo))
-
-
-@case("xavier_init", False, hint=r"independently")
-def xavier_init_bad_independently(fi, fo, rng):
-    return np.tile(rng.normal(0, np.sqrt(2 / (fi + fo)), size=fo), (fi, 1))
-
-
-@case("xavier_init", False, hint=r"2 / fan_out")
-def xavier_init_bad_fan_out(fi, fo, rng):
-    return rng.normal(0, np.sqrt(2 / fo), size=(fi, fo))
-
-
-@case("xavier_init", False, hint=r"bound a")
-def xavier_init_bad_bound_a(fi, fo, rng):
-    return rng.normal(0, np.sqrt(6 / (fi + fo)), size=(fi, fo))
 
 
 @case("he_init", False, hint=r"square of the target")

@@ -11,7 +11,7 @@ from .cases import case
 
 
 # ---------------------------------------------------------------------------------------------
-# dropout_forward and dropout_backward (p = probability of DROPPING)
+# dropout_forward (p = probability of DROPPING)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -197,6 +197,105 @@ def dropout_forward_bad_p_as_keep_probability(x, p, rng):
     return x * mask, mask
 
 
+@case("dropout_forward", True)
+def dropout_forward_ok_dropout_forward(x, p, rng):
+    return F.dropout_forward(x, p, rng)
+
+
+@case("dropout_forward", True)
+def dropout_forward_ok_dropout_binomial(x, p, rng):
+    mask = rng.binomial(1, 1 - p, size=x.shape) / (1 - p)
+    return x * mask, mask
+
+
+@case("dropout_forward", True)
+def dropout_forward_ok_dropout_less_than(x, p, rng):
+    mask = (rng.random(x.shape) < 1 - p).astype(x.dtype) / (1 - p)
+    return x * mask, mask
+
+
+@case("dropout_forward", True)
+def dropout_forward_ok_dropout_where(x, p, rng):
+    keep = rng.uniform(size=x.shape) > p
+    mask = np.where(keep, 1 / (1 - p), 0.0)
+    return np.where(keep, x / (1 - p), 0.0), mask
+
+
+@case("dropout_forward", True)
+def dropout_forward_ok_dropout_choice(x, p, rng):
+    mask = rng.choice(np.array([0.0, 1 / (1 - p)]), size=x.shape, p=[p, 1 - p])
+    return x * mask, mask
+
+
+@case("dropout_forward", False, hint=r"swapped|DROPPING")
+def dropout_forward_bad_keep_prob(x, p, rng):
+    mask = (rng.random(x.shape) < p) / (1 - p)
+    return x * mask, mask
+
+
+@case("dropout_forward", False, hint=r"1/p|divide by p")
+def dropout_forward_bad_scale_p(x, p, rng):
+    mask = (rng.random(x.shape) >= p) / p
+    return x * mask, mask
+
+
+@case("dropout_forward", False, hint=r"not 1")
+def dropout_forward_bad_no_scale(x, p, rng):
+    mask = (rng.random(x.shape) >= p).astype(float)
+    return x * mask, mask
+
+
+@case("dropout_forward", False, hint=r"vanilla")
+def dropout_forward_bad_vanilla(x, p, rng):
+    mask = (rng.random(x.shape) >= p) * (1 - p)
+    return x * mask, mask
+
+
+@case("dropout_forward", False, hint=r"same mask")
+def dropout_forward_bad_one_row(x, p, rng):
+    mask = (rng.random(x.shape[1]) >= p) / (1 - p)
+    mask = np.broadcast_to(mask, x.shape).copy()
+    return x * mask, mask
+
+
+@case("dropout_forward", False, hint=r"one decision per entry")
+def dropout_forward_bad_per_sample(x, p, rng):
+    mask = (rng.random((x.shape[0], 1)) >= p) / (1 - p) * np.ones(x.shape)
+    return x * mask, mask
+
+
+@case("dropout_forward", False, hint=r"global random state")
+def dropout_forward_bad_global(x, p, rng):
+    mask = (np.random.rand(*x.shape) >= p) / (1 - p)
+    return x * mask, mask
+
+
+@case("dropout_forward", False, hint=r"exactly")
+def dropout_forward_bad_fixed_count(x, p, rng):
+    mask = np.ones(x.shape)
+    k = int(round(p * x.shape[1]))
+    for row in mask:
+        row[rng.permutation(x.shape[1])[:k]] = 0
+    mask /= 1 - p
+    return x * mask, mask
+
+
+@case("dropout_forward", False, hint=r"0 and 1/\(1-p\) as floats")
+def dropout_forward_bad_bool_mask_2(x, p, rng):
+    keep = rng.random(x.shape) >= p
+    return x * keep / (1 - p), keep
+
+
+@case("dropout_forward", False, hint=r"order \(out, mask\)")
+def dropout_forward_bad_order_out_mask(x, p, rng):
+    return F.dropout_forward(x, p, rng)[::-1]
+
+
+# ---------------------------------------------------------------------------------------------
+# dropout_backward (p = probability of DROPPING)
+# ---------------------------------------------------------------------------------------------
+
+
 @case("dropout_backward", True)
 def dropout_backward_ok_product(dout, mask):
     return dout * mask
@@ -259,6 +358,41 @@ def dropout_backward_bad_matmul(dout, mask):
 @case("dropout_backward", False, hint=r"once")
 def dropout_backward_bad_scaled_twice(dout, mask):
     return dout * mask * mask
+
+
+@case("dropout_backward", True)
+def dropout_backward_ok_dropout_backward(dout, mask):
+    return F.dropout_backward(dout, mask)
+
+
+@case("dropout_backward", True)
+def dropout_backward_ok_multiply_2(d, m):
+    return np.multiply(d, m)
+
+
+@case("dropout_backward", True)
+def dropout_backward_ok_where_2(d, m):
+    return np.where(m != 0, d * m, 0.0)
+
+
+@case("dropout_backward", False, hint=r"already carries")
+def dropout_backward_bad_already_carries(d, m):
+    return d * (m != 0)
+
+
+@case("dropout_backward", False, hint=r"2 times")
+def dropout_backward_bad_times(d, m):
+    return d * m * 2
+
+
+@case("dropout_backward", False, hint=r"Dropped units")
+def dropout_backward_bad_dropped_units(d, m):
+    return d
+
+
+@case("dropout_backward", False, hint=r"multiply the upstream")
+def dropout_backward_bad_multiply_the_upstream(d, m):
+    return m
 
 
 # ---------------------------------------------------------------------------------------------
@@ -365,56 +499,6 @@ def l2_penalty_bad_gradient_without_lam(W, lam):
     return 0.5 * lam * np.sum(W ** 2), W
 
 
-# ---------------------------------------------------------------------------------------------
-# More cases of the exercises above
-# ---------------------------------------------------------------------------------------------
-
-
-@case("dropout_forward", True)
-def dropout_forward_ok_dropout_forward(x, p, rng):
-    return F.dropout_forward(x, p, rng)
-
-
-@case("dropout_forward", True)
-def dropout_forward_ok_dropout_binomial(x, p, rng):
-    mask = rng.binomial(1, 1 - p, size=x.shape) / (1 - p)
-    return x * mask, mask
-
-
-@case("dropout_forward", True)
-def dropout_forward_ok_dropout_less_than(x, p, rng):
-    mask = (rng.random(x.shape) < 1 - p).astype(x.dtype) / (1 - p)
-    return x * mask, mask
-
-
-@case("dropout_forward", True)
-def dropout_forward_ok_dropout_where(x, p, rng):
-    keep = rng.uniform(size=x.shape) > p
-    mask = np.where(keep, 1 / (1 - p), 0.0)
-    return np.where(keep, x / (1 - p), 0.0), mask
-
-
-@case("dropout_forward", True)
-def dropout_forward_ok_dropout_choice(x, p, rng):
-    mask = rng.choice(np.array([0.0, 1 / (1 - p)]), size=x.shape, p=[p, 1 - p])
-    return x * mask, mask
-
-
-@case("dropout_backward", True)
-def dropout_backward_ok_dropout_backward(dout, mask):
-    return F.dropout_backward(dout, mask)
-
-
-@case("dropout_backward", True)
-def dropout_backward_ok_multiply_2(d, m):
-    return np.multiply(d, m)
-
-
-@case("dropout_backward", True)
-def dropout_backward_ok_where_2(d, m):
-    return np.where(m != 0, d * m, 0.0)
-
-
 @case("l2_penalty", True)
 def l2_penalty_ok_regularization_l2_penalty(W, lam):
     return regularization.l2_penalty(W, lam)
@@ -433,90 +517,6 @@ def l2_penalty_ok_l2_norm(W, lam):
 @case("l2_penalty", True)
 def l2_penalty_ok_sum_copy(W, lam):
     return (lam * np.sum(W ** 2) / 2, lam * W.copy())
-
-
-@case("dropout_forward", False, hint=r"swapped|DROPPING")
-def dropout_forward_bad_keep_prob(x, p, rng):
-    mask = (rng.random(x.shape) < p) / (1 - p)
-    return x * mask, mask
-
-
-@case("dropout_forward", False, hint=r"1/p|divide by p")
-def dropout_forward_bad_scale_p(x, p, rng):
-    mask = (rng.random(x.shape) >= p) / p
-    return x * mask, mask
-
-
-@case("dropout_forward", False, hint=r"not 1")
-def dropout_forward_bad_no_scale(x, p, rng):
-    mask = (rng.random(x.shape) >= p).astype(float)
-    return x * mask, mask
-
-
-@case("dropout_forward", False, hint=r"vanilla")
-def dropout_forward_bad_vanilla(x, p, rng):
-    mask = (rng.random(x.shape) >= p) * (1 - p)
-    return x * mask, mask
-
-
-@case("dropout_forward", False, hint=r"same mask")
-def dropout_forward_bad_one_row(x, p, rng):
-    mask = (rng.random(x.shape[1]) >= p) / (1 - p)
-    mask = np.broadcast_to(mask, x.shape).copy()
-    return x * mask, mask
-
-
-@case("dropout_forward", False, hint=r"one decision per entry")
-def dropout_forward_bad_per_sample(x, p, rng):
-    mask = (rng.random((x.shape[0], 1)) >= p) / (1 - p) * np.ones(x.shape)
-    return x * mask, mask
-
-
-@case("dropout_forward", False, hint=r"global random state")
-def dropout_forward_bad_global(x, p, rng):
-    mask = (np.random.rand(*x.shape) >= p) / (1 - p)
-    return x * mask, mask
-
-
-@case("dropout_forward", False, hint=r"exactly")
-def dropout_forward_bad_fixed_count(x, p, rng):
-    mask = np.ones(x.shape)
-    k = int(round(p * x.shape[1]))
-    for row in mask:
-        row[rng.permutation(x.shape[1])[:k]] = 0
-    mask /= 1 - p
-    return x * mask, mask
-
-
-@case("dropout_forward", False, hint=r"0 and 1/\(1-p\) as floats")
-def dropout_forward_bad_bool_mask_2(x, p, rng):
-    keep = rng.random(x.shape) >= p
-    return x * keep / (1 - p), keep
-
-
-@case("dropout_forward", False, hint=r"order \(out, mask\)")
-def dropout_forward_bad_order_out_mask(x, p, rng):
-    return F.dropout_forward(x, p, rng)[::-1]
-
-
-@case("dropout_backward", False, hint=r"already carries")
-def dropout_backward_bad_already_carries(d, m):
-    return d * (m != 0)
-
-
-@case("dropout_backward", False, hint=r"2 times")
-def dropout_backward_bad_times(d, m):
-    return d * m * 2
-
-
-@case("dropout_backward", False, hint=r"Dropped units")
-def dropout_backward_bad_dropped_units(d, m):
-    return d
-
-
-@case("dropout_backward", False, hint=r"multiply the upstream")
-def dropout_backward_bad_multiply_the_upstream(d, m):
-    return m
 
 
 @case("l2_penalty", False, hint=r"factor 1/2")
