@@ -31,6 +31,7 @@ when every exercise of every notebook passed, 1 otherwise, 2 for a notebook that
 
 import argparse
 import json
+import logging
 import math
 import os
 import re
@@ -202,13 +203,28 @@ class _Kernel:
             run_sync(self.client.km.interrupt_kernel)()
         except Exception:  # the kernel cannot even take the interrupt
             return "hung"
+        # Does the kernel answer again? (nbclient stores the cell it ran at its index in the
+        # notebook, so the learner's cell is put back afterwards.)
         probe = new_code_cell("None")
         self.client.timeout = int(self.GRACE)
         try:
             self.client.execute_cell(probe, index)
-            return "timeout"
         except (CellTimeoutError, DeadKernelError):
             return "hung"
+        finally:
+            self.client.nb.cells[index] = cell
+        self._new_channels()
+        return "timeout"
+
+    def _new_channels(self):
+        """Fresh connections to the same kernel. nbclient leaves the output reader of a cell
+        stopped at its limit running, and it would swallow the output of every later cell."""
+        try:
+            self.client.kc.stop_channels()
+        except Exception:  # already closed
+            pass
+        self.client.kc = None
+        self.client.start_new_kernel_client()
 
 
 def grade_notebook(path, cell_timeout=60, kernel_name="python3", startup_timeout=120,
@@ -367,6 +383,9 @@ def main(argv=None):
     parser.add_argument("--kernel", default="python3", help="Jupyter kernel name")
     parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
     args = parser.parse_args(argv)
+    # nbclient leaves the output poller of a cell stopped at its time limit behind; asyncio's
+    # complaint about it at exit says nothing to a learner.
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
 
     missing = [p for p in args.notebooks if not p.is_file()]
     if missing:
