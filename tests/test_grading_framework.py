@@ -337,3 +337,35 @@ def test_nnlib_used_elsewhere_is_not_flagged():
     result = check("two_layer_net", two_layer_net)
     assert result.passed and result.flags == [] and result.note is None
     assert check("sigmoid", lambda z: 1 / (1 + np.exp(-z))).flags == []
+
+
+# ---------------------------------------------------------------------------------------------
+# The layout: a registry filled on import, one checkers module per sheet, short modules
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_registry_is_filled_on_import_without_a_cycle():
+    import subprocess
+    import sys
+
+    code = ("import sys, nnlib; assert 'nnlib.grading' not in sys.modules; "
+            "from nnlib.grading.registry import EXERCISES; print(len(EXERCISES))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == "18", out.stderr
+
+
+def test_one_checkers_module_per_sheet_named_like_the_sheet():
+    from pathlib import Path
+
+    import nbformat
+
+    from nnlib.grading import EXERCISES
+
+    root = Path(__file__).resolve().parent.parent
+    package = root / "nnlib" / "grading"
+    for path in sorted((root / "solutions").glob("*.ipynb")):
+        listed = nbformat.read(path, as_version=4).metadata["nnlib"]["exercises"]
+        assert (package / f"{path.stem}.py").is_file(), path.stem
+        assert [e for e, spec in EXERCISES.items() if spec.sheet == path.stem] == listed
+    for module in package.glob("*.py"):
+        assert len(module.read_text().splitlines()) <= 600, module.name
