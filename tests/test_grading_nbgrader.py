@@ -41,10 +41,13 @@ def _blank_first_exercise(solution, release):
     return nb
 
 
+WRONG_SIGMOID = "return 1 / 1 + np.exp(-z)"  # parentheses missing: a long hint
+
+
 def _wrong_sigmoid(release, path):
-    """Sheet 1 as released, with sigmoid missing its minus sign and the rest right."""
+    """Sheet 1 as released, with a mistake in sigmoid and the rest right."""
     nb = nbformat.read(release, as_version=4)
-    answers = {"sigmoid": "return 1 / (1 + np.exp(z))", "relu": "return np.maximum(z, 0)",
+    answers = {"sigmoid": WRONG_SIGMOID, "relu": "return np.maximum(z, 0)",
                "dense_forward": "return x @ W + b"}
     for cell in nb.cells:
         exercise_id = (cell.get("id") or "").removesuffix("-solution")
@@ -133,9 +136,14 @@ def test_one_exercise_left_blank_scores_strictly_in_between(course):
             assert score == max_score - 1, sheet  # exactly the blank exercise's point is lost
 
 
-def test_validate_shows_the_failing_case_and_the_hint(course):
+def test_validate_shows_the_failing_case_and_the_whole_hint(course):
+    import numpy as np
+
+    from nnlib.grading import check
+
     out = course["validate"]
     assert "VALIDATION FAILED ON 1 CELL(S)" in out, out
     assert 'check("sigmoid", sigmoid)' in out
     assert "sigmoid: FAILED" in out and "hand-worked values" in out
-    assert "minus sign" in " ".join(out.split()), out
+    hint = check("sigmoid", lambda z: 1 / 1 + np.exp(-z)).hint
+    assert len(hint) > 83 and " ".join(hint.split()) in " ".join(out.split()), out

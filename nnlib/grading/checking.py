@@ -2,6 +2,7 @@
 
 import json
 import os
+import textwrap
 
 import numpy as np
 
@@ -18,10 +19,18 @@ LOG_ENV = "NNLIB_GRADE_LOG"
 NBGRADER_ENV = "NBGRADER_EXECUTION"
 
 class ExerciseFailed(AssertionError):
-    """Raised by ``check`` under nbgrader when an exercise does not pass; carries the report."""
+    """Raised by ``check`` under nbgrader when an exercise does not pass; carries the report,
+    wrapped to short lines because ``nbgrader validate`` cuts every line after 83 characters."""
+
+    WIDTH = 76
 
     def __init__(self, result):
-        super().__init__(result.report())
+        lines = []
+        for line in result.report().split("\n"):
+            indent = line[:len(line) - len(line.lstrip())]
+            lines += textwrap.wrap(line, self.WIDTH, subsequent_indent=indent + "  ",
+                                   break_long_words=False, break_on_hyphens=False) or [""]
+        super().__init__("\n".join(lines))
         self.result = result
 
 
