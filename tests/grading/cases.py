@@ -1,8 +1,8 @@
 """The catalog's registration: ``@case(exercise_id, ok, hint=regex)`` on a learner function.
 
 ``ok=True``: a valid implementation, ``check`` must pass it. ``ok=False``: a mistake, ``check``
-must reject it (failed or error), and ``hint`` (if given, a regular expression) must be found,
-case-insensitively, in the report ``str(result)``.
+must reject it (failed or error), and ``hint`` (if given: a regular expression, or a tuple of
+them that must all match) must be found, case-insensitively, in the report ``str(result)``.
 """
 
 CASES = []

@@ -86,17 +86,17 @@ def sigmoid_ok_out_buffers(z):
     return np.reciprocal(s, out=s)
 
 
-@case("sigmoid", False, hint=r"minus")
+@case("sigmoid", False, hint=r"minus sign")
 def sigmoid_bad_sign(z):
     return 1 / (1 + np.exp(z))
 
 
-@case("sigmoid", False, hint=r"parenthes")
+@case("sigmoid", False, hint=r"parentheses")
 def sigmoid_bad_precedence(z):
     return 1 / 1 + np.exp(-z)
 
 
-@case("sigmoid", False, hint=r"1\ \-\ exp")
+@case("sigmoid", False, hint=r"1 \- exp")
 def sigmoid_bad_minus_denominator(z):
     return 1 / (1 - np.exp(-z))
 
@@ -106,7 +106,7 @@ def sigmoid_bad_math_exp(z):
     return 1 / (1 + math.exp(-z))
 
 
-@case("sigmoid", False, hint=r"in\ place")
+@case("sigmoid", False, hint=r"in place")
 def sigmoid_bad_in_place(z):
     np.negative(z, out=z)
     np.exp(z, out=z)
@@ -145,7 +145,7 @@ def sigmoid_ok_sigmoid(z):
 
 
 @case("sigmoid", True)
-def sigmoid_ok_sigmoid_2(z):
+def sigmoid_ok_independent_helper(z):
     return sigmoid(z)
 
 
@@ -160,16 +160,6 @@ def sigmoid_ok_sigmoid_stable(z):
 
 
 @case("sigmoid", True)
-def sigmoid_ok_tanh_2(z):
-    return 0.5 * (1 + np.tanh(z / 2))
-
-
-@case("sigmoid", True)
-def sigmoid_ok_exp_logaddexp(z):
-    return np.exp(-np.logaddexp(0, -z))
-
-
-@case("sigmoid", True)
 def sigmoid_ok_exp(z):
     return np.exp(z) / (1 + np.exp(z))
 
@@ -177,26 +167,6 @@ def sigmoid_ok_exp(z):
 @case("sigmoid", True)
 def sigmoid_ok_exp_astype_float32(z):
     return 1 / (1 + np.exp(-z.astype(np.float32)))
-
-
-@case("sigmoid", False, hint=r"minus sign")
-def sigmoid_bad_minus_sign(z):
-    return 1 / (1 + np.exp(z))
-
-
-@case("sigmoid", False, hint=r"parentheses")
-def sigmoid_bad_parentheses(z):
-    return 1 / 1 + np.exp(-z)
-
-
-@case("sigmoid", False, hint=r"np.exp")
-def sigmoid_bad_exp(z):
-    return 1 / (1 + math.exp(-z))
-
-
-@case("sigmoid", False, hint=r"tanh")
-def sigmoid_bad_tanh_2(z):
-    return np.tanh(z)
 
 
 @case("sigmoid", False, hint=r"list|NumPy array")
@@ -269,13 +239,13 @@ def relu_bad_abs(z):
     return np.abs(z)
 
 
-@case("relu", False, hint=r"in\ place")
+@case("relu", False, hint=r"in place")
 def relu_bad_in_place_assign(z):
     z[z < 0] = 0
     return z
 
 
-@case("relu", False, hint=r"in\ place")
+@case("relu", False, hint=r"in place")
 def relu_bad_in_place_out(z):
     return np.maximum(z, 0, out=z)
 
@@ -290,7 +260,7 @@ def relu_bad_builtin_max(z):
     return max(0, z)
 
 
-@case("relu", False, hint=r"min\(0,\ z\)")
+@case("relu", False, hint=(r"min\(0, z\)", r"max\(0, z\)"))
 def relu_bad_minimum(z):
     return np.minimum(z, 0)
 
@@ -311,18 +281,8 @@ def relu_ok_relu(z):
 
 
 @case("relu", True)
-def relu_ok_where_2(z):
+def relu_ok_where_float_zero(z):
     return np.where(z > 0, z, 0.0)
-
-
-@case("relu", True)
-def relu_ok_plain(z):
-    return z * (z > 0)
-
-
-@case("relu", True)
-def relu_ok_clip_none(z):
-    return np.clip(z, 0, None)
 
 
 @case("relu", True)
@@ -331,39 +291,18 @@ def relu_ok_abs(z):
 
 
 @case("relu", True)
-def relu_ok_maximum_2(z):
+def relu_ok_maximum_zero_first(z):
     return np.maximum(0.0, z)
 
 
 @case("relu", False, hint=r"np.maximum")
-def relu_bad_maximum(z):
-    return np.max(z, 0)
-
-
-@case("relu", False, hint=r"abs")
-def relu_bad_abs_2(z):
-    return np.abs(z)
-
-
-@case("relu", False, hint=r"in place")
-def relu_bad_relu_inplace(z):
-    z[z < 0] = 0
-    return z
-
-
-@case("relu", False, hint=r"np.maximum")
-def relu_bad_maximum_2(z):
+def relu_bad_builtin_max_of_array(z):
     return max(z, 0)
 
 
 @case("relu", False, hint=r"True/False|mask")
 def relu_bad_mask(z):
     return z > 0
-
-
-@case("relu", False, hint=r"max\(0, z\)")
-def relu_bad_max(z):
-    return np.minimum(z, 0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -428,27 +367,27 @@ def dense_forward_bad_list(x, W, b):
     return (x @ W + b).tolist()
 
 
-@case("dense_forward", False, hint=r"W\ is\ \(D,\ H\)")
+@case("dense_forward", False, hint=(r"W is \(D, H\)", r"W.T|transpose"))
 def dense_forward_bad_W_transposed(x, W, b):
     return x @ W.T + b
 
 
-@case("dense_forward", False, hint=r"W\ is\ \(D,\ H\)")
+@case("dense_forward", False, hint=(r"W is \(D, H\)", r"x @ W|shapes"))
 def dense_forward_bad_column_order(x, W, b):
     return W @ x + b
 
 
-@case("dense_forward", False, hint=r"bias")
+@case("dense_forward", False, hint=r"bias b is missing")
 def dense_forward_bad_no_bias(x, W, b):
     return x @ W
 
 
-@case("dense_forward", False, hint=r"every\ row")
+@case("dense_forward", False, hint=r"every row|shapes")
 def dense_forward_bad_bias_column(x, W, b):
     return x @ W + b[:, None]
 
 
-@case("dense_forward", False, hint=r"shape")
+@case("dense_forward", False, hint=r"shapes")
 def dense_forward_bad_elementwise(x, W, b):
     return x * W + b
 
@@ -484,16 +423,6 @@ def dense_forward_ok_dense_forward(x, W, b):
 
 
 @case("dense_forward", True)
-def dense_forward_ok_dot_2(x, W, b):
-    return np.dot(x, W) + b
-
-
-@case("dense_forward", True)
-def dense_forward_ok_einsum_nd_dh_nh(x, W, b):
-    return np.einsum("nd,dh->nh", x, W) + b
-
-
-@case("dense_forward", True)
 def dense_forward_ok_t_none(x, W, b):
     return (W.T @ x.T).T + b[None, :]
 
@@ -502,27 +431,3 @@ def dense_forward_ok_t_none(x, W, b):
 def dense_forward_ok_dot_reshape(x, W, b):
     return x.dot(W) + b.reshape(1, -1)
 
-
-@case("dense_forward", False, hint=r"bias b is missing")
-def dense_forward_bad_bias_is_missing(x, W, b):
-    return x @ W
-
-
-@case("dense_forward", False, hint=r"W.T|transpose")
-def dense_forward_bad_t_transpose(x, W, b):
-    return x @ W.T + b
-
-
-@case("dense_forward", False, hint=r"x @ W|shapes")
-def dense_forward_bad_shapes(x, W, b):
-    return W @ x + b
-
-
-@case("dense_forward", False, hint=r"every row|shapes")
-def dense_forward_bad_every_row_shapes(x, W, b):
-    return x @ W + b[:, None]
-
-
-@case("dense_forward", False, hint=r"shapes")
-def dense_forward_bad_shapes_2(x, W, b):
-    return x * W + b

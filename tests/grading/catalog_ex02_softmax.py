@@ -90,19 +90,19 @@ def softmax_bad_no_keepdims(z):
     return e / e.sum(axis=1)
 
 
-@case("softmax", False, hint=r"own\ sum")
+@case("softmax", False, hint=r"own sum")
 def softmax_bad_global_sum(z):
     e = np.exp(z - z.max())
     return e / e.sum()
 
 
-@case("softmax", False, hint=r"maximum")
+@case("softmax", False, hint=r"row's maximum")
 def softmax_bad_unstable(z):
     e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)
 
 
-@case("softmax", False, hint=r"own\ maximum")
+@case("softmax", False, hint=r"own maximum|row's maximum")
 def softmax_bad_global_max(z):
     e = np.exp(z - z.max())
     return e / e.sum(axis=1, keepdims=True)
@@ -120,7 +120,7 @@ def softmax_bad_mean_shift(z):
     return e / e.sum(axis=1, keepdims=True)
 
 
-@case("softmax", False, hint=r"in\ place")
+@case("softmax", False, hint=r"in place")
 def softmax_bad_in_place(z):
     z -= z.max(axis=1, keepdims=True)
     e = np.exp(z)
@@ -156,7 +156,7 @@ def softmax_ok_softmax(z):
 
 
 @case("softmax", True)
-def softmax_ok_softmax_2(z):
+def softmax_ok_independent_helper(z):
     return softmax(z)
 
 
@@ -165,15 +165,6 @@ def softmax_ok_softmax_lse(z):
     m = z.max(axis=1, keepdims=True)
     lse = m + np.log(np.exp(z - m).sum(axis=1, keepdims=True))
     return np.exp(z - lse)
-
-
-@case("softmax", True)
-def softmax_ok_softmax_loop(z):
-    out = np.empty_like(z)
-    for i, row in enumerate(z):
-        e = np.exp(row - row.max())
-        out[i] = e / e.sum()
-    return out
 
 
 @case("softmax", True)
@@ -188,38 +179,9 @@ def softmax_ok_exp_log_softmax(z):
     return np.exp(F.log_softmax(z))
 
 
-@case("softmax", False, hint=r"row's maximum")
-def softmax_bad_unstable_softmax(z):
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
-
-
-@case("softmax", False, hint=r"axis")
-def softmax_bad_softmax_axis0(z):
-    e = np.exp(z - z.max(axis=0, keepdims=True))
-    return e / e.sum(axis=0, keepdims=True)
-
-
-@case("softmax", False, hint=r"keepdims")
-def softmax_bad_softmax_no_keepdims(z):
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1)
-
-
-@case("softmax", False, hint=r"own maximum|row's maximum")
-def softmax_bad_softmax_global_max(z):
-    e = np.exp(z - z.max())
-    return e / e.sum(axis=1, keepdims=True)
-
-
 @case("softmax", False, hint=r"whole batch|row's maximum")
 def softmax_bad_whole_batch_row_s(z):
     return np.exp(z) / np.exp(z).sum()
-
-
-@case("softmax", False, hint=r"normalized")
-def softmax_bad_normalized(z):
-    return np.exp(z - z.max(axis=1, keepdims=True))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -297,7 +259,7 @@ def cross_entropy_ok_log_then_index(probs, y):
     return -np.log(probs)[np.arange(probs.shape[0]), y].mean()
 
 
-@case("cross_entropy", False, hint=r"integer\ labels")
+@case("cross_entropy", False, hint=r"integer labels")
 def cross_entropy_bad_labels_as_one_hot(probs, y):
     return -np.sum(y * np.log(probs)) / probs.shape[0]
 
@@ -307,33 +269,33 @@ def cross_entropy_ok_float32_result(probs, y):
     return np.float32(-np.mean(np.log(probs[np.arange(len(y)), y])))
 
 
-@case("cross_entropy", False, hint=r"mean")
+@case("cross_entropy", False, hint=(r"mean", r"Divide by N"))
 def cross_entropy_bad_sum(probs, y):
     return -np.sum(np.log(probs[np.arange(len(y)), y]))
 
 
-@case("cross_entropy", False, hint=r"np\.arange\(N\),\ y")
+@case("cross_entropy", False, hint=r"np\.arange\(N\), y")
 def cross_entropy_bad_columns(probs, y):
     return -np.mean(np.log(probs[:, y]))
 
 
-@case("cross_entropy", False, hint=r"N\ \*\ C")
+@case("cross_entropy", False, hint=r"N \* C")
 def cross_entropy_bad_mean_over_everything(probs, y):
     onehot = np.eye(probs.shape[1])[y]
     return -np.mean(onehot * np.log(probs))
 
 
-@case("cross_entropy", False, hint=r"minus")
+@case("cross_entropy", False, hint=r"minus sign")
 def cross_entropy_bad_no_minus(probs, y):
     return np.mean(np.log(probs[np.arange(len(y)), y]))
 
 
-@case("cross_entropy", False, hint=r"natural")
+@case("cross_entropy", False, hint=r"natural log")
 def cross_entropy_bad_log10(probs, y):
     return -np.mean(np.log10(probs[np.arange(len(y)), y]))
 
 
-@case("cross_entropy", False, hint=r"single\ number")
+@case("cross_entropy", False, hint=r"single number")
 def cross_entropy_bad_per_sample(probs, y):
     return -np.log(probs[np.arange(len(y)), y])
 
@@ -343,17 +305,17 @@ def cross_entropy_bad_argmax(probs, y):
     return -np.mean(np.log(probs[np.arange(len(y)), probs.argmax(axis=1)]))
 
 
-@case("cross_entropy", False, hint=r"probs\[np\.arange\(N\),\ y\]")
+@case("cross_entropy", False, hint=r"probs\[np\.arange\(N\), y\]")
 def cross_entropy_bad_swapped_index(probs, y):
     return -np.mean(np.log(probs[y, np.arange(len(y))]))
 
 
-@case("cross_entropy", False, hint=r"1\ minus")
+@case("cross_entropy", False, hint=r"1 minus")
 def cross_entropy_bad_one_minus(probs, y):
     return -np.mean(np.log(1 - probs[np.arange(len(y)), y]))
 
 
-@case("cross_entropy", False, hint=r"then\ the\ mean")
+@case("cross_entropy", False, hint=r"then the mean")
 def cross_entropy_bad_log_of_mean(probs, y):
     return -np.log(np.mean(probs[np.arange(len(y)), y]))
 
@@ -363,7 +325,7 @@ def cross_entropy_bad_big_eps(probs, y):
     return -np.mean(np.log(probs[np.arange(len(y)), y] + 1e-3))
 
 
-@case("cross_entropy", False, hint=r"correct\ class")
+@case("cross_entropy", False, hint=r"correct class")
 def cross_entropy_bad_all_entries(probs, y):
     return -np.mean(np.log(probs))
 
@@ -377,14 +339,6 @@ def cross_entropy_ok_losses_cross_entropy(p, y):
 def cross_entropy_ok_ce_onehot(probs, y):
     Y = np.eye(probs.shape[1])[y]
     return -np.sum(Y * np.log(probs)) / probs.shape[0]
-
-
-@case("cross_entropy", True)
-def cross_entropy_ok_ce_loop(probs, y):
-    total = 0.0
-    for i in range(len(y)):
-        total -= math.log(probs[i, y[i]])
-    return total / len(y)
 
 
 @case("cross_entropy", True)
@@ -403,34 +357,9 @@ def cross_entropy_ok_log_take_along_axis_none_mean(p, y):
     return -np.log(np.take_along_axis(p, y[:, None], axis=1)).mean()
 
 
-@case("cross_entropy", False, hint=r"Divide by N")
-def cross_entropy_bad_divide_by_n(p, y):
-    return -np.sum(np.log(p[np.arange(len(y)), y]))
-
-
-@case("cross_entropy", False, hint=r"minus sign")
-def cross_entropy_bad_minus_sign(p, y):
-    return np.mean(np.log(p[np.arange(len(y)), y]))
-
-
-@case("cross_entropy", False, hint=r"np\.arange\(N\), y")
-def cross_entropy_bad_arange_n(p, y):
-    return -np.mean(np.log(p[:, y]))
-
-
 @case("cross_entropy", False, hint=r"N \* C")
 def cross_entropy_bad_n_c(p, y):
     return -np.mean(np.eye(p.shape[1])[y] * np.log(p))
-
-
-@case("cross_entropy", False, hint=r"natural log")
-def cross_entropy_bad_natural_log(p, y):
-    return -np.mean(np.log10(p[np.arange(len(y)), y]))
-
-
-@case("cross_entropy", False, hint=r"single number")
-def cross_entropy_bad_single_number(p, y):
-    return -np.log(p[np.arange(len(y)), y])
 
 
 @case("cross_entropy", False, hint=r"labels y")
@@ -490,37 +419,38 @@ def scebw_ok_equality_one_hot(probs, y):
     return (probs - onehot) / len(probs)
 
 
-@case("softmax_cross_entropy_backward", False, hint=r"in\ place")
+@case("softmax_cross_entropy_backward", False, hint=r"in place")
 def scebw_bad_in_place(probs, y):
     probs[np.arange(len(y)), y] -= 1
     return probs / len(y)
 
 
-@case("softmax_cross_entropy_backward", False, hint=r"whole\ columns")
+@case("softmax_cross_entropy_backward", False, hint=r"whole columns")
 def scebw_bad_columns(probs, y):
     d = probs.copy()
     d[:, y] -= 1
     return d / len(y)
 
 
-@case("softmax_cross_entropy_backward", False, hint=r"divide\ by\ n")
+@case("softmax_cross_entropy_backward", False, hint=r"divide by n")
 def scebw_bad_no_mean(probs, y):
     d = probs.copy()
     d[np.arange(len(y)), y] -= 1
     return d
 
 
-@case("softmax_cross_entropy_backward", False, hint=r"not\ by\ C")
+@case("softmax_cross_entropy_backward", False, hint=r"Divide by N|not by C")
 def scebw_bad_divide_by_classes(probs, y):
     return (probs - np.eye(probs.shape[1])[y]) / probs.shape[1]
 
 
-@case("softmax_cross_entropy_backward", False, hint=r"onehot\(y\)\ \-\ probs")
+@case("softmax_cross_entropy_backward", False,
+      hint=(r"onehot\(y\) \- probs", r"probs - onehot"))
 def scebw_bad_sign(probs, y):
     return (np.eye(probs.shape[1])[y] - probs) / len(y)
 
 
-@case("softmax_cross_entropy_backward", False, hint=r"whole\ difference")
+@case("softmax_cross_entropy_backward", False, hint=r"whole difference")
 def scebw_bad_precedence(probs, y):
     return probs / len(y) - np.eye(probs.shape[1])[y]
 
@@ -552,11 +482,6 @@ def softmax_cross_entropy_backward_ok_losses_softmax_cross_entropy_backward(prob
 
 
 @case("softmax_cross_entropy_backward", True)
-def softmax_cross_entropy_backward_ok_scebw_onehot(probs, y):
-    return (probs - np.eye(probs.shape[1])[y]) / probs.shape[0]
-
-
-@case("softmax_cross_entropy_backward", True)
 def softmax_cross_entropy_backward_ok_scebw_where(probs, y):
     onehot = np.arange(probs.shape[1])[None, :] == y[:, None]
     return np.where(onehot, probs - 1, probs) / len(y)
@@ -566,30 +491,3 @@ def softmax_cross_entropy_backward_ok_scebw_where(probs, y):
 def softmax_cross_entropy_backward_bad_divide_by_n(p, y):
     return p - np.eye(p.shape[1])[y]
 
-
-@case("softmax_cross_entropy_backward", False, hint=r"probs - onehot")
-def softmax_cross_entropy_backward_bad_probs_onehot(p, y):
-    return (np.eye(p.shape[1])[y] - p) / len(y)
-
-
-@case("softmax_cross_entropy_backward", False, hint=r"in place")
-def softmax_cross_entropy_backward_bad_scebw_inplace(probs, y):
-    probs[np.arange(len(y)), y] -= 1
-    return probs / len(y)
-
-
-@case("softmax_cross_entropy_backward", False, hint=r"columns")
-def softmax_cross_entropy_backward_bad_scebw_columns(probs, y):
-    d = probs.copy()
-    d[:, y] -= 1
-    return d / len(y)
-
-
-@case("softmax_cross_entropy_backward", False, hint=r"whole difference")
-def softmax_cross_entropy_backward_bad_whole_difference(p, y):
-    return p / len(y) - np.eye(p.shape[1])[y]
-
-
-@case("softmax_cross_entropy_backward", False, hint=r"Divide by N|not by C")
-def softmax_cross_entropy_backward_bad_divide_by_n_not(p, y):
-    return (p - np.eye(p.shape[1])[y]) / p.shape[1]

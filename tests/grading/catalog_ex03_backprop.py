@@ -75,7 +75,7 @@ def sigmoid_backward_ok_log_domain(dout, z):
     return dout * np.exp(-np.logaddexp(0, -z) - np.logaddexp(0, z))
 
 
-@case("sigmoid_backward", False, hint=r"sigmoid\(z\)")
+@case("sigmoid_backward", False, hint=(r"sigmoid\(z\)", r"z as if it were sigmoid"))
 def sigmoid_backward_bad_z_as_s(dout, z):
     return dout * z * (1 - z)
 
@@ -86,25 +86,25 @@ def sigmoid_backward_bad_no_dout(dout, z):
     return s * (1 - s)
 
 
-@case("sigmoid_backward", False, hint=r"s\ \*\ \(1\ \-\ s\)")
+@case("sigmoid_backward", False, hint=r"s \* \(1 \- s\)")
 def sigmoid_backward_bad_plus(dout, z):
     s = _sig(z)
     return dout * s * (1 + s)
 
 
-@case("sigmoid_backward", False, hint=r"tanh")
+@case("sigmoid_backward", False, hint=r"tanh|s \* \(1 - s\)")
 def sigmoid_backward_bad_tanh_derivative(dout, z):
     return dout * (1 - np.tanh(z) ** 2)
 
 
-@case("sigmoid_backward", False, hint=r"in\ place")
+@case("sigmoid_backward", False, hint=r"in place")
 def sigmoid_backward_bad_mutates_dout(dout, z):
     s = _sig(z)
     dout *= s * (1 - s)
     return dout
 
 
-@case("sigmoid_backward", False, hint=r"s\ \*\ \(1\ \-\ s\)")
+@case("sigmoid_backward", False, hint=r"s \* \(1 \- s\)")
 def sigmoid_backward_bad_half_derivative(dout, z):
     return dout * np.exp(-z) / (1 + np.exp(-z))
 
@@ -121,7 +121,7 @@ def sigmoid_backward_bad_summed(dout, z):
     return np.sum(dout * s * (1 - s), axis=0)
 
 
-@case("sigmoid_backward", False, hint=r"not\ @")
+@case("sigmoid_backward", False, hint=r"not @")
 def sigmoid_backward_bad_matmul(dout, z):
     s = _sig(z)
     return dout @ (s * (1 - s)).T
@@ -138,18 +138,13 @@ def sigmoid_backward_ok_sigmoid(d, z):
 
 
 @case("sigmoid_backward", True)
-def sigmoid_backward_ok_sigmoid_2(d, z):
+def sigmoid_backward_ok_sigmoid_of_minus_z(d, z):
     return d * sigmoid(z) * sigmoid(-z)
 
 
 @case("sigmoid_backward", True)
 def sigmoid_backward_ok_exp(d, z):
     return d * np.exp(-z) / (1 + np.exp(-z)) ** 2
-
-
-@case("sigmoid_backward", False, hint=r"z as if it were sigmoid")
-def sigmoid_backward_bad_as_if_it_were(d, z):
-    return d * z * (1 - z)
 
 
 @case("sigmoid_backward", False, hint=r"dout")
@@ -160,11 +155,6 @@ def sigmoid_backward_bad_dout(d, z):
 @case("sigmoid_backward", False, hint=r"s \* \(1 - s\)")
 def sigmoid_backward_bad_s(d, z):
     return d * sigmoid(z)
-
-
-@case("sigmoid_backward", False, hint=r"tanh|s \* \(1 - s\)")
-def sigmoid_backward_bad_tanh_s(d, z):
-    return d * (1 - np.tanh(z) ** 2)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -214,27 +204,27 @@ def relu_backward_ok_loop(dout, z):
     return g
 
 
-@case("relu_backward", False, hint=r"z\ >\ 0")
+@case("relu_backward", False, hint=r"z > 0, not z >= 0")
 def relu_backward_bad_ge(dout, z):
     return dout * (z >= 0)
 
 
-@case("relu_backward", False, hint=r"not\ from\ dout")
+@case("relu_backward", False, hint=r"not from dout")
 def relu_backward_bad_mask_from_dout(dout, z):
     return dout * (dout > 0)
 
 
-@case("relu_backward", False, hint=r"dout")
+@case("relu_backward", False, hint=r"by dout")
 def relu_backward_bad_mask_only(dout, z):
     return (z > 0).astype(float)
 
 
-@case("relu_backward", False, hint=r"relu\(z\)")
+@case("relu_backward", False, hint=(r"relu\(z\)", r"0/1 mask"))
 def relu_backward_bad_times_relu(dout, z):
     return dout * np.maximum(z, 0)
 
 
-@case("relu_backward", False, hint=r"in\ place")
+@case("relu_backward", False, hint=r"in place")
 def relu_backward_bad_in_place(dout, z):
     dout[z <= 0] = 0
     return dout
@@ -255,7 +245,7 @@ def relu_backward_bad_inverted(dout, z):
     return dout * (z < 0)
 
 
-@case("relu_backward", False, hint=r"z\ <=\ 0")
+@case("relu_backward", False, hint=r"z <= 0")
 def relu_backward_bad_no_mask(dout, z):
     return dout.copy()
 
@@ -266,12 +256,7 @@ def relu_backward_ok_relu_backward(dout, z):
 
 
 @case("relu_backward", True)
-def relu_backward_ok_plain(d, z):
-    return d * (z > 0)
-
-
-@case("relu_backward", True)
-def relu_backward_ok_where_2(d, z):
+def relu_backward_ok_where_int_zero(d, z):
     return np.where(z > 0, d, 0)
 
 
@@ -288,34 +273,8 @@ def relu_backward_ok_maximum(d, z):
 
 
 @case("relu_backward", True)
-def relu_backward_ok_heaviside_2(d, z):
+def relu_backward_ok_heaviside_zero_at_zero(d, z):
     return d * np.heaviside(z, 0)
-
-
-@case("relu_backward", False, hint=r"z > 0, not z >= 0")
-def relu_backward_bad_not(d, z):
-    return d * (z >= 0)
-
-
-@case("relu_backward", False, hint=r"by dout")
-def relu_backward_bad_by_dout(d, z):
-    return (z > 0).astype(float)
-
-
-@case("relu_backward", False, hint=r"not from dout")
-def relu_backward_bad_not_from_dout(d, z):
-    return d * (d > 0)
-
-
-@case("relu_backward", False, hint=r"in place")
-def relu_backward_bad_relu_bw_inplace(dout, z):
-    dout[z <= 0] = 0
-    return dout
-
-
-@case("relu_backward", False, hint=r"0/1 mask")
-def relu_backward_bad_mask(d, z):
-    return d * np.maximum(z, 0)
 
 
 @case("relu_backward", False, hint=r"must be 0 where z <= 0")
@@ -371,12 +330,12 @@ def dense_backward_ok_keepdims_then_flatten(dout, x, W):
     return dout @ W.T, x.T @ dout, dout.sum(axis=0, keepdims=True).ravel()
 
 
-@case("dense_backward", False, hint=r"transposed")
+@case("dense_backward", False, hint=r"transposed|W's shape")
 def dense_backward_bad_dW_transposed(dout, x, W):
     return dout @ W.T, dout.T @ x, dout.sum(axis=0)
 
 
-@case("dense_backward", False, hint=r"sum,\ do\ not\ average")
+@case("dense_backward", False, hint=r"sum, do not average")
 def dense_backward_bad_db_mean(dout, x, W):
     return dout @ W.T, x.T @ dout, dout.mean(axis=0)
 
@@ -386,7 +345,7 @@ def dense_backward_bad_db_keepdims(dout, x, W):
     return dout @ W.T, x.T @ dout, dout.sum(axis=0, keepdims=True)
 
 
-@case("dense_backward", False, hint=r"axis\ 0")
+@case("dense_backward", False, hint=r"axis 0")
 def dense_backward_bad_db_axis1(dout, x, W):
     return dout @ W.T, x.T @ dout, dout.sum(axis=1)
 
@@ -396,7 +355,7 @@ def dense_backward_bad_dx_no_transpose(dout, x, W):
     return dout @ W, x.T @ dout, dout.sum(axis=0)
 
 
-@case("dense_backward", False, hint=r"divide\ by\ N")
+@case("dense_backward", False, hint=r"divide by N")
 def dense_backward_bad_divided_by_n(dout, x, W):
     n = x.shape[0]
     return dout @ W.T / n, x.T @ dout / n, dout.sum(axis=0) / n
@@ -407,7 +366,7 @@ def dense_backward_bad_order(dout, x, W):
     return x.T @ dout, dout @ W.T, dout.sum(axis=0)
 
 
-@case("dense_backward", False, hint=r"one\ entry\ per\ output")
+@case("dense_backward", False, hint=r"one entry per output")
 def dense_backward_bad_db_total(dout, x, W):
     return dout @ W.T, x.T @ dout, dout.sum()
 
@@ -417,7 +376,7 @@ def dense_backward_bad_dx_transposed(dout, x, W):
     return W @ dout.T, x.T @ dout, dout.sum(axis=0)
 
 
-@case("dense_backward", False, hint=r"tuple")
+@case("dense_backward", False, hint=r"tuple of 3")
 def dense_backward_bad_missing_db(dout, x, W):
     return dout @ W.T, x.T @ dout
 
@@ -425,12 +384,6 @@ def dense_backward_bad_missing_db(dout, x, W):
 @case("dense_backward", True)
 def dense_backward_ok_dense_backward(dout, x, W):
     return F.dense_backward(dout, x, W)
-
-
-@case("dense_backward", True)
-def dense_backward_ok_dense_bw_einsum(dout, x, W):
-    return (np.einsum("nh,dh->nd", dout, W), np.einsum("nd,nh->dh", x, dout),
-            np.einsum("nh->h", dout))
 
 
 @case("dense_backward", True)
@@ -443,44 +396,9 @@ def dense_backward_ok_dense_bw_float32(dout, x, W):
     return tuple(g.astype(np.float32) for g in F.dense_backward(dout, x, W))
 
 
-@case("dense_backward", False, hint=r"W.T")
-def dense_backward_bad_t(d, x, W):
-    return (d @ W, x.T @ d, d.sum(axis=0))
-
-
-@case("dense_backward", False, hint=r"transposed|W's shape")
-def dense_backward_bad_transposed_s_shape(d, x, W):
-    return (d @ W.T, d.T @ x, d.sum(axis=0))
-
-
-@case("dense_backward", False, hint=r"axis 0")
-def dense_backward_bad_plain(d, x, W):
-    return (d @ W.T, x.T @ d, d.sum(axis=1))
-
-
-@case("dense_backward", False, hint=r"keepdims")
-def dense_backward_bad_plain_2(d, x, W):
-    return (d @ W.T, x.T @ d, d.sum(axis=0, keepdims=True))
-
-
-@case("dense_backward", False, hint=r"do not average")
-def dense_backward_bad_do_not_average(d, x, W):
-    return (d @ W.T, x.T @ d, d.mean(axis=0))
-
-
-@case("dense_backward", False, hint=r"order")
-def dense_backward_bad_order_2(d, x, W):
-    return (x.T @ d, d @ W.T, d.sum(axis=0))
-
-
 @case("dense_backward", False, hint=r"Do not divide by N")
 def dense_backward_bad_do_not_divide_by(d, x, W):
     return (d @ W.T, x.T @ d / len(x), d.sum(axis=0))
-
-
-@case("dense_backward", False, hint=r"tuple of 3")
-def dense_backward_bad_tuple_of(d, x, W):
-    return (d @ W.T, x.T @ d)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -591,7 +509,7 @@ def numerical_gradient_ok_reshape_view(f, x, h=1e-5):
     return grad.reshape(x.shape)
 
 
-@case("numerical_gradient", False, hint=r"forward\ difference")
+@case("numerical_gradient", False, hint=r"forward difference")
 def numerical_gradient_bad_forward(f, x, h=1e-5):
     grad = np.zeros(x.shape)
     base = f()
@@ -642,12 +560,12 @@ def numerical_gradient_bad_divide_by_h(f, x, h=1e-5):
     return grad
 
 
-@case("numerical_gradient", False, hint=r"step\ h")
+@case("numerical_gradient", False, hint=r"step h")
 def numerical_gradient_bad_ignores_h(f, x, h=1e-5):
     return numerical_gradient_ok_ndindex(f, x, 1e-5)
 
 
-@case("numerical_gradient", False, hint=r"at\ once")
+@case("numerical_gradient", False, hint=r"at once")
 def numerical_gradient_bad_all_at_once(f, x, h=1e-5):
     old = x.copy()
     x += h
@@ -672,7 +590,7 @@ def numerical_gradient_bad_nudges_a_copy(f, x, h=1e-5):
     return grad
 
 
-@case("numerical_gradient", False, hint=r"one\ entry\ at\ a\ time")
+@case("numerical_gradient", False, hint=r"one entry at a time")
 def numerical_gradient_bad_rows(f, x, h=1e-5):
     grad = np.zeros(x.shape)
     for i in range(x.shape[0]):
@@ -802,18 +720,6 @@ def numerical_gradient_ok_numgrad_copies(f, x, h=1e-5):
     return grad
 
 
-@case("numerical_gradient", False, hint=r"forward difference")
-def numerical_gradient_bad_numgrad_forward(f, x, h=1e-5):
-    grad = np.zeros(x.shape)
-    base = f()
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + h
-        grad[i] = (f() - base) / h
-        x[i] = old
-    return grad
-
-
 @case("numerical_gradient", False, hint=r"changed its input `x` in place.*not restored")
 def numerical_gradient_bad_numgrad_no_restore(f, x, h=1e-5):
     grad = np.zeros(x.shape)
@@ -834,20 +740,6 @@ def numerical_gradient_bad_numgrad_fixed_h(f, x, h=1e-5):
 @case("numerical_gradient", False, hint=r"2h")
 def numerical_gradient_bad_numgrad_over_h(f, x, h=1e-5):
     return numerical_gradient(f, x, h) * 2
-
-
-@case("numerical_gradient", False, hint=r"one entry at a time")
-def numerical_gradient_bad_numgrad_rows(f, x, h=1e-5):
-    grad = np.zeros(x.shape)
-    for i in range(x.shape[0]):
-        old = x[i].copy()
-        x[i] = old + h
-        fp = f()
-        x[i] = old - h
-        fm = f()
-        x[i] = old
-        grad[i] = (fp - fm) / (2 * h)
-    return grad
 
 
 @case("numerical_gradient", False, hint=r"f reads x itself")

@@ -159,12 +159,12 @@ def two_layer_net_bad_dW2_from_z1(X, y, params):
     return _tln(X, y, params, use_h=False)
 
 
-@case("two_layer_net", False, hint=r"divide\ by\ N")
+@case("two_layer_net", False, hint=r"divide by N")
 def two_layer_net_bad_summed_loss(X, y, params):
     return _tln(X, y, params, mean_loss=False)
 
 
-@case("two_layer_net", False, hint=r"divide\ dscores\ by\ N")
+@case("two_layer_net", False, hint=r"divide dscores by N")
 def two_layer_net_bad_grads_of_sum(X, y, params):
     return _tln(X, y, params, mean_grad=False)
 
@@ -174,7 +174,7 @@ def two_layer_net_bad_no_relu(X, y, params):
     return _tln(X, y, params, relu=False)
 
 
-@case("two_layer_net", False, hint=r"W2\ \(H,\ C\)")
+@case("two_layer_net", False, hint=r"W2 \(H, C\)")
 def two_layer_net_bad_W2_not_transposed(X, y, params):
     return _tln(X, y, params, w2t=False)
 
@@ -194,7 +194,7 @@ def two_layer_net_bad_softmax_axis0(X, y, params):
     return _tln(X, y, params, softmax_axis=0)
 
 
-@case("two_layer_net", False, hint=r"not\ from\ the\ gradient")
+@case("two_layer_net", False, hint=r"not from the gradient")
 def two_layer_net_bad_mask_from_dh(X, y, params):
     return _tln(X, y, params, mask="dh")
 
@@ -351,7 +351,7 @@ def backprop_bad_no_hidden_sigma_prime(weights, biases, X, Y):
     return _bp(weights, biases, X, Y, hid_sp=False)
 
 
-@case("backprop", False, hint=r"sigmoid\ once\ more")
+@case("backprop", False, hint=r"sigmoid once more")
 def backprop_bad_sigma_prime_of_a(weights, biases, X, Y):
     return _bp(weights, biases, X, Y, sp_of_a=True)
 
@@ -386,12 +386,12 @@ def backprop_bad_mean_at_every_layer(weights, biases, X, Y):
     return _bp(weights, biases, X, Y, mean_each_layer=True)
 
 
-@case("backprop", False, hint=r"not\ its\ weighted\ input")
+@case("backprop", False, hint=r"not its weighted input")
 def backprop_bad_grad_w_from_z(weights, biases, X, Y):
     return _bp(weights, biases, X, Y, gw_from_z=True)
 
 
-@case("backprop", False, hint=r"in\ place")
+@case("backprop", False, hint=r"in place")
 def backprop_bad_updates_weights(weights, biases, X, Y):
     gw, gb = _bp(weights, biases, X, Y)
     for W, g in zip(weights, gw):

@@ -57,24 +57,24 @@ def sgd_step_ok_copy_then_update(param, grad, lr):
     return new
 
 
-@case("sgd_step", False, hint=r"sign")
+@case("sgd_step", False, hint=r"Wrong sign")
 def sgd_step_bad_plus(param, grad, lr):
     param += lr * grad
     return param
 
 
-@case("sgd_step", False, hint=r"throws\ the\ old\ weights\ away")
+@case("sgd_step", False, hint=r"throws the old weights away")
 def sgd_step_bad_assign(param, grad, lr):
     param = lr * grad
     return param
 
 
-@case("sgd_step", False, hint=r"return\ param")
+@case("sgd_step", False, hint=r"return param")
 def sgd_step_bad_returns_none(param, grad, lr):
     param -= lr * grad
 
 
-@case("sgd_step", False, hint=r"learning\ rate")
+@case("sgd_step", False, hint=r"learning rate")
 def sgd_step_bad_no_lr(param, grad, lr):
     return param - grad
 
@@ -92,7 +92,7 @@ def sgd_step_bad_mutates_grad(param, grad, lr):
     return param
 
 
-@case("sgd_step", False, hint=r"do\ not\ divide")
+@case("sgd_step", False, hint=r"do not divide")
 def sgd_step_bad_divides_by_lr(param, grad, lr):
     return param - grad / lr
 
@@ -105,39 +105,6 @@ def sgd_step_bad_new_array_not_returned(param, grad, lr):
 @case("sgd_step", True)
 def sgd_step_ok_optim_sgd_step(param, grad, lr):
     return optim.sgd_step(param, grad, lr)
-
-
-@case("sgd_step", True)
-def sgd_step_ok_sgd_copy(param, grad, lr):
-    return param - lr * grad
-
-
-@case("sgd_step", True)
-def sgd_step_ok_sgd_inplace_subtract(param, grad, lr):
-    np.subtract(param, lr * grad, out=param)
-    return param
-
-
-@case("sgd_step", False, hint=r"Wrong sign")
-def sgd_step_bad_sgd_plus(param, grad, lr):
-    param += lr * grad
-    return param
-
-
-@case("sgd_step", False, hint=r"throws the old weights away")
-def sgd_step_bad_sgd_assign(param, grad, lr):
-    param = lr * grad
-    return param
-
-
-@case("sgd_step", False, hint=r"return param")
-def sgd_step_bad_sgd_no_return(param, grad, lr):
-    param -= lr * grad
-
-
-@case("sgd_step", False, hint=r"learning rate")
-def sgd_step_bad_sgd_no_lr(param, grad, lr):
-    return param - grad
 
 
 @case("sgd_step", False, hint=r"changed its input `grad`")

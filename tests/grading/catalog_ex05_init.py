@@ -49,23 +49,23 @@ def xavier_init_ok_keywords(fan_in, fan_out, rng):
     return rng.normal(size=(fan_in, fan_out), scale=np.sqrt(2) / np.sqrt(fan_in + fan_out))
 
 
-@case("xavier_init", False, hint=r"standard\ deviation")
+@case("xavier_init", False, hint=(r"standard deviation", r"square of the target"))
 def xavier_init_bad_variance_as_std(fan_in, fan_out, rng):
     return rng.normal(0, 2 / (fan_in + fan_out), size=(fan_in, fan_out))
 
 
-@case("xavier_init", False, hint=r"1\ /\ fan_in")
+@case("xavier_init", False, hint=r"1 / fan_in")
 def xavier_init_bad_fan_in_only(fan_in, fan_out, rng):
     return rng.normal(0, np.sqrt(1 / fan_in), size=(fan_in, fan_out))
 
 
-@case("xavier_init", False, hint=r"a\*\*2\ /\ 3")
+@case("xavier_init", False, hint=r"a\*\*2 / 3")
 def xavier_init_bad_uniform_bound(fan_in, fan_out, rng):
     a = np.sqrt(3 / (fan_in + fan_out))  # the bound for variance 1 / (fan_in + fan_out)
     return rng.uniform(-a, a, size=(fan_in, fan_out))
 
 
-@case("xavier_init", False, hint=r"three\ times")
+@case("xavier_init", False, hint=(r"three times", r"bound a"))
 def xavier_init_bad_uniform_bound_as_std(fan_in, fan_out, rng):
     return rng.normal(0, np.sqrt(6 / (fan_in + fan_out)), size=(fan_in, fan_out))
 
@@ -75,7 +75,7 @@ def xavier_init_bad_global_state(fan_in, fan_out, rng):
     return np.random.randn(fan_in, fan_out) * np.sqrt(2 / (fan_in + fan_out))
 
 
-@case("xavier_init", False, hint=r"ignores\ rng")
+@case("xavier_init", False, hint=r"ignores rng")
 def xavier_init_bad_fixed_seed(fan_in, fan_out, rng):
     rng = np.random.default_rng(0)
     return rng.normal(0, np.sqrt(2 / (fan_in + fan_out)), size=(fan_in, fan_out))
@@ -87,7 +87,7 @@ def xavier_init_bad_unseeded_generator(fan_in, fan_out, rng):
                                           size=(fan_in, fan_out))
 
 
-@case("xavier_init", False, hint=r"\(fan_in,\ fan_out\)")
+@case("xavier_init", False, hint=r"\(fan_in, fan_out\)")
 def xavier_init_bad_shape_swapped(fan_in, fan_out, rng):
     return rng.normal(0, np.sqrt(2 / (fan_in + fan_out)), size=(fan_out, fan_in))
 
@@ -108,7 +108,7 @@ def xavier_init_bad_one_row_repeated(fan_in, fan_out, rng):
     return np.tile(row, (fan_in, 1))
 
 
-@case("xavier_init", False, hint=r"He")
+@case("xavier_init", False, hint=(r"He", r"2 / fan_in"))
 def xavier_init_bad_he_variance(fan_in, fan_out, rng):
     return rng.normal(0, np.sqrt(2 / fan_in), size=(fan_in, fan_out))
 
@@ -144,16 +144,6 @@ def xavier_init_ok_xavier_transposed_draw(fan_in, fan_out, rng):
     return rng.normal(0, np.sqrt(2 / (fan_in + fan_out)), size=(fan_out, fan_in)).T
 
 
-@case("xavier_init", False, hint=r"square of the target")
-def xavier_init_bad_square_of_the_target(fi, fo, rng):
-    return rng.normal(0, 2 / (fi + fo), size=(fi, fo))
-
-
-@case("xavier_init", False, hint=r"2 / fan_in")
-def xavier_init_bad_fan_in(fi, fo, rng):
-    return rng.normal(0, np.sqrt(2 / fi), size=(fi, fo))
-
-
 @case("xavier_init", False, hint=r"factor 2")
 def xavier_init_bad_factor(fi, fo, rng):
     return rng.normal(0, np.sqrt(1 / (fi + fo)), size=(fi, fo))
@@ -162,11 +152,6 @@ def xavier_init_bad_factor(fi, fo, rng):
 @case("xavier_init", False, hint=r"a\*\*2 / 3")
 def xavier_init_bad_a(fi, fo, rng):
     return rng.uniform(-np.sqrt(2 / (fi + fo)), np.sqrt(2 / (fi + fo)), size=(fi, fo))
-
-
-@case("xavier_init", False, hint=r"fan_in, fan_out")
-def xavier_init_bad_fan_in_fan_out(fi, fo, rng):
-    return rng.normal(0, np.sqrt(2 / (fi + fo)), size=(fo, fi))
 
 
 @case("xavier_init", False, hint=r"global random state")
@@ -187,11 +172,6 @@ def xavier_init_bad_independently(fi, fo, rng):
 @case("xavier_init", False, hint=r"2 / fan_out")
 def xavier_init_bad_fan_out(fi, fo, rng):
     return rng.normal(0, np.sqrt(2 / fo), size=(fi, fo))
-
-
-@case("xavier_init", False, hint=r"bound a")
-def xavier_init_bad_bound_a(fi, fo, rng):
-    return rng.normal(0, np.sqrt(6 / (fi + fo)), size=(fi, fo))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -236,23 +216,23 @@ def he_init_ok_element_loop(fan_in, fan_out, rng):
     return W
 
 
-@case("he_init", False, hint=r"fan_out")
+@case("he_init", False, hint=(r"fan_out", r"fan_in"))
 def he_init_bad_fan_out(fan_in, fan_out, rng):
     return rng.normal(0, np.sqrt(2 / fan_out), size=(fan_in, fan_out))
 
 
-@case("he_init", False, hint=r"standard\ deviation")
+@case("he_init", False, hint=(r"standard deviation", r"square of the target"))
 def he_init_bad_variance_as_std(fan_in, fan_out, rng):
     return rng.normal(0, 2 / fan_in, size=(fan_in, fan_out))
 
 
-@case("he_init", False, hint=r"a\*\*2\ /\ 3")
+@case("he_init", False, hint=r"a\*\*2 / 3")
 def he_init_bad_uniform_bound(fan_in, fan_out, rng):
     a = np.sqrt(3 / fan_in)
     return rng.uniform(-a, a, size=(fan_in, fan_out))
 
 
-@case("he_init", False, hint=r"LeCun")
+@case("he_init", False, hint=(r"LeCun", r"1 / fan_in"))
 def he_init_bad_lecun(fan_in, fan_out, rng):
     return rng.normal(0, np.sqrt(1 / fan_in), size=(fan_in, fan_out))
 
@@ -267,13 +247,13 @@ def he_init_bad_global_state(fan_in, fan_out, rng):
     return np.random.normal(0, np.sqrt(2 / fan_in), size=(fan_in, fan_out))
 
 
-@case("he_init", False, hint=r"ignores\ rng")
+@case("he_init", False, hint=r"ignores rng")
 def he_init_bad_seeds_global(fan_in, fan_out, rng):
     np.random.seed(0)
     return np.random.randn(fan_in, fan_out) * np.sqrt(2 / fan_in)
 
 
-@case("he_init", False, hint=r"\(fan_in,\ fan_out\)")
+@case("he_init", False, hint=r"\(fan_in, fan_out\)")
 def he_init_bad_shape_swapped(fan_in, fan_out, rng):
     return rng.normal(0, np.sqrt(2 / fan_in), size=(fan_out, fan_in))
 
@@ -314,29 +294,9 @@ def he_init_ok_he_float32(fan_in, fan_out, rng):
     return (rng.standard_normal((fan_in, fan_out)) * np.sqrt(2 / fan_in)).astype(np.float32)
 
 
-@case("he_init", False, hint=r"square of the target")
-def he_init_bad_square_of_the_target(fi, fo, rng):
-    return rng.normal(0, 2 / fi, size=(fi, fo))
-
-
 @case("he_init", False, hint=r"square root")
 def he_init_bad_square_root(fi, fo, rng):
     return rng.normal(0, (2 / fi) ** 0.25, size=(fi, fo))
-
-
-@case("he_init", False, hint=r"fan_in")
-def he_init_bad_fan_in(fi, fo, rng):
-    return rng.normal(0, np.sqrt(2 / fo), size=(fi, fo))
-
-
-@case("he_init", False, hint=r"1 / fan_in")
-def he_init_bad_fan_in_2(fi, fo, rng):
-    return rng.normal(0, np.sqrt(1 / fi), size=(fi, fo))
-
-
-@case("he_init", False, hint=r"Xavier")
-def he_init_bad_xavier(fi, fo, rng):
-    return rng.normal(0, np.sqrt(2 / (fi + fo)), size=(fi, fo))
 
 
 @case("he_init", False, hint=r"ignores rng")
@@ -350,5 +310,5 @@ def he_init_bad_init_unseeded(fan_in, fan_out, rng):
 
 
 @case("he_init", False, hint=r"0.01")
-def he_init_bad_plain(fi, fo, rng):
+def he_init_bad_std_0_01(fi, fo, rng):
     return rng.normal(0, 0.01, size=(fi, fo))

@@ -1,6 +1,6 @@
-"""Learner implementations of sheet 6 (ex06_regularization): valid ones that must pass and mistakes that
-must fail with a hint matching ``hint`` (a regular expression, searched case-insensitively in the
-whole report). Run by tests/test_grading_catalog.py."""
+"""Learner implementations of sheet 6 (ex06_regularization): valid ones that must pass and
+mistakes that must fail with a hint matching ``hint`` (a regular expression, searched
+case-insensitively in the whole report). Run by tests/test_grading_catalog.py."""
 
 import numpy as np
 
@@ -83,31 +83,31 @@ def dropout_forward_ok_element_loop(x, p, rng):
     return x * mask, mask
 
 
-@case("dropout_forward", False, hint=r"DROPPING")
+@case("dropout_forward", False, hint=r"swapped|DROPPING")
 def dropout_forward_bad_keep_with_probability_p(x, p, rng):
     mask = (rng.random(x.shape) < p) / (1 - p)
     return x * mask, mask
 
 
-@case("dropout_forward", False, hint=r"divide\ by\ p")
+@case("dropout_forward", False, hint=r"1/p|divide by p")
 def dropout_forward_bad_scale_by_1_over_p(x, p, rng):
     mask = (rng.random(x.shape) >= p) / p
     return x * mask, mask
 
 
-@case("dropout_forward", False, hint=r"\(1\ \-\ p\)")
+@case("dropout_forward", False, hint=(r"\(1 \- p\)", r"vanilla"))
 def dropout_forward_bad_scale_by_keep_probability(x, p, rng):
     mask = (rng.random(x.shape) >= p) * (1 - p)
     return x * mask, mask
 
 
-@case("dropout_forward", False, hint=r"1/\(1\-p\)")
+@case("dropout_forward", False, hint=(r"1/\(1\-p\)", r"not 1"))
 def dropout_forward_bad_no_scaling(x, p, rng):
     mask = (rng.random(x.shape) >= p).astype(float)
     return x * mask, mask
 
 
-@case("dropout_forward", False, hint=r"every\ sample")
+@case("dropout_forward", False, hint=r"every sample")
 def dropout_forward_bad_one_row_mask(x, p, rng):
     mask = (rng.random((1, x.shape[1])) >= p) / (1 - p)
     mask = np.broadcast_to(mask, x.shape).copy()
@@ -120,31 +120,31 @@ def dropout_forward_bad_unbroadcast_row_mask(x, p, rng):
     return x * mask, mask
 
 
-@case("dropout_forward", False, hint=r"one\ per\ sample")
+@case("dropout_forward", False, hint=(r"one per sample", r"one decision per entry"))
 def dropout_forward_bad_one_decision_per_sample(x, p, rng):
     mask = (rng.random((x.shape[0], 1)) >= p) / (1 - p) * np.ones(x.shape)
     return x * mask, mask
 
 
-@case("dropout_forward", False, hint=r"global")
+@case("dropout_forward", False, hint=r"global random state")
 def dropout_forward_bad_global_state(x, p, rng):
     mask = (np.random.rand(*x.shape) >= p) / (1 - p)
     return x * mask, mask
 
 
-@case("dropout_forward", False, hint=r"ignores\ rng")
+@case("dropout_forward", False, hint=r"ignores rng")
 def dropout_forward_bad_fixed_seed(x, p, rng):
     mask = (np.random.default_rng(42).random(x.shape) >= p) / (1 - p)
     return x * mask, mask
 
 
-@case("dropout_forward", False, hint=r"True/False")
+@case("dropout_forward", False, hint=(r"True/False", r"0 and 1/\(1-p\) as floats"))
 def dropout_forward_bad_bool_mask(x, p, rng):
     keep = rng.random(x.shape) >= p
     return x * keep / (1 - p), keep
 
 
-@case("dropout_forward", False, hint=r"in\ place")
+@case("dropout_forward", False, hint=r"in place")
 def dropout_forward_bad_in_place(x, p, rng):
     mask = (rng.random(x.shape) >= p) / (1 - p)
     x *= mask
@@ -173,7 +173,7 @@ def dropout_forward_bad_out_unscaled(x, p, rng):
     return x * keep, keep / (1 - p)
 
 
-@case("dropout_forward", False, hint=r"not\ 1")
+@case("dropout_forward", False, hint=r"not 1")
 def dropout_forward_bad_mask_unscaled_out_scaled(x, p, rng):
     keep = (rng.random(x.shape) >= p).astype(float)
     return x * keep / (1 - p), keep
@@ -203,12 +203,6 @@ def dropout_forward_ok_dropout_forward(x, p, rng):
 
 
 @case("dropout_forward", True)
-def dropout_forward_ok_dropout_binomial(x, p, rng):
-    mask = rng.binomial(1, 1 - p, size=x.shape) / (1 - p)
-    return x * mask, mask
-
-
-@case("dropout_forward", True)
 def dropout_forward_ok_dropout_less_than(x, p, rng):
     mask = (rng.random(x.shape) < 1 - p).astype(x.dtype) / (1 - p)
     return x * mask, mask
@@ -227,46 +221,10 @@ def dropout_forward_ok_dropout_choice(x, p, rng):
     return x * mask, mask
 
 
-@case("dropout_forward", False, hint=r"swapped|DROPPING")
-def dropout_forward_bad_keep_prob(x, p, rng):
-    mask = (rng.random(x.shape) < p) / (1 - p)
-    return x * mask, mask
-
-
-@case("dropout_forward", False, hint=r"1/p|divide by p")
-def dropout_forward_bad_scale_p(x, p, rng):
-    mask = (rng.random(x.shape) >= p) / p
-    return x * mask, mask
-
-
-@case("dropout_forward", False, hint=r"not 1")
-def dropout_forward_bad_no_scale(x, p, rng):
-    mask = (rng.random(x.shape) >= p).astype(float)
-    return x * mask, mask
-
-
-@case("dropout_forward", False, hint=r"vanilla")
-def dropout_forward_bad_vanilla(x, p, rng):
-    mask = (rng.random(x.shape) >= p) * (1 - p)
-    return x * mask, mask
-
-
 @case("dropout_forward", False, hint=r"same mask")
 def dropout_forward_bad_one_row(x, p, rng):
     mask = (rng.random(x.shape[1]) >= p) / (1 - p)
     mask = np.broadcast_to(mask, x.shape).copy()
-    return x * mask, mask
-
-
-@case("dropout_forward", False, hint=r"one decision per entry")
-def dropout_forward_bad_per_sample(x, p, rng):
-    mask = (rng.random((x.shape[0], 1)) >= p) / (1 - p) * np.ones(x.shape)
-    return x * mask, mask
-
-
-@case("dropout_forward", False, hint=r"global random state")
-def dropout_forward_bad_global(x, p, rng):
-    mask = (np.random.rand(*x.shape) >= p) / (1 - p)
     return x * mask, mask
 
 
@@ -278,12 +236,6 @@ def dropout_forward_bad_fixed_count(x, p, rng):
         row[rng.permutation(x.shape[1])[:k]] = 0
     mask /= 1 - p
     return x * mask, mask
-
-
-@case("dropout_forward", False, hint=r"0 and 1/\(1-p\) as floats")
-def dropout_forward_bad_bool_mask_2(x, p, rng):
-    keep = rng.random(x.shape) >= p
-    return x * keep / (1 - p), keep
 
 
 @case("dropout_forward", False, hint=r"order \(out, mask\)")
@@ -323,34 +275,34 @@ def dropout_backward_ok_einsum(dout, mask):
     return np.einsum("ij,ij->ij", dout, mask)
 
 
-@case("dropout_backward", False, hint=r"1/\(1\-p\)")
+@case("dropout_backward", False, hint=(r"1/\(1\-p\)", r"already carries"))
 def dropout_backward_bad_unscaled(dout, mask):
     return dout * (mask != 0)
 
 
-@case("dropout_backward", False, hint=r"do\ not\ divide")
+@case("dropout_backward", False, hint=r"do not divide")
 def dropout_backward_bad_divide(dout, mask):
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(mask != 0, dout / mask, 0.0)
 
 
-@case("dropout_backward", False, hint=r"in\ place")
+@case("dropout_backward", False, hint=r"in place")
 def dropout_backward_bad_in_place(dout, mask):
     dout *= mask
     return dout
 
 
-@case("dropout_backward", False, hint=r"upstream")
+@case("dropout_backward", False, hint=r"multiply the upstream")
 def dropout_backward_bad_returns_mask(dout, mask):
     return mask
 
 
-@case("dropout_backward", False, hint=r"dropped\ units")
+@case("dropout_backward", False, hint=r"dropped units")
 def dropout_backward_bad_returns_dout(dout, mask):
     return dout.copy()
 
 
-@case("dropout_backward", False, hint=r"not\ @")
+@case("dropout_backward", False, hint=r"not @")
 def dropout_backward_bad_matmul(dout, mask):
     return dout @ mask.T
 
@@ -365,21 +317,6 @@ def dropout_backward_ok_dropout_backward(dout, mask):
     return F.dropout_backward(dout, mask)
 
 
-@case("dropout_backward", True)
-def dropout_backward_ok_multiply_2(d, m):
-    return np.multiply(d, m)
-
-
-@case("dropout_backward", True)
-def dropout_backward_ok_where_2(d, m):
-    return np.where(m != 0, d * m, 0.0)
-
-
-@case("dropout_backward", False, hint=r"already carries")
-def dropout_backward_bad_already_carries(d, m):
-    return d * (m != 0)
-
-
 @case("dropout_backward", False, hint=r"2 times")
 def dropout_backward_bad_times(d, m):
     return d * m * 2
@@ -388,11 +325,6 @@ def dropout_backward_bad_times(d, m):
 @case("dropout_backward", False, hint=r"Dropped units")
 def dropout_backward_bad_dropped_units(d, m):
     return d
-
-
-@case("dropout_backward", False, hint=r"multiply the upstream")
-def dropout_backward_bad_multiply_the_upstream(d, m):
-    return m
 
 
 # ---------------------------------------------------------------------------------------------
@@ -437,17 +369,17 @@ def l2_penalty_ok_trace(W, lam):
     return 0.5 * lam * np.trace(W.T @ W), lam * W
 
 
-@case("l2_penalty", False, hint=r"number\ itself")
+@case("l2_penalty", False, hint=r"number itself")
 def l2_penalty_bad_penalty_in_array(W, lam):
     return np.array([0.5 * lam * np.sum(W ** 2)]), lam * W
 
 
-@case("l2_penalty", False, hint=r"1/2")
+@case("l2_penalty", False, hint=r"factor 1/2")
 def l2_penalty_bad_no_half(W, lam):
     return lam * np.sum(W ** 2), lam * W
 
 
-@case("l2_penalty", False, hint=r"2\ \*\ lam")
+@case("l2_penalty", False, hint=r"not 2 \* lam \* W")
 def l2_penalty_bad_gradient_two(W, lam):
     return 0.5 * lam * np.sum(W ** 2), 2 * lam * W
 
@@ -457,44 +389,44 @@ def l2_penalty_bad_l1(W, lam):
     return lam * np.sum(np.abs(W)), lam * np.sign(W)
 
 
-@case("l2_penalty", False, hint=r"squared\ norm")
+@case("l2_penalty", False, hint=r"squared norm")
 def l2_penalty_bad_norm_not_squared(W, lam):
     return 0.5 * lam * np.linalg.norm(W), lam * W
 
 
-@case("l2_penalty", False, hint=r"do\ not\ average")
+@case("l2_penalty", False, hint=r"do not average")
 def l2_penalty_bad_mean(W, lam):
     return 0.5 * lam * np.mean(W ** 2), lam * W
 
 
-@case("l2_penalty", False, hint=r"in\ place")
+@case("l2_penalty", False, hint=r"in place")
 def l2_penalty_bad_in_place(W, lam):
     penalty = 0.5 * lam * np.sum(W ** 2)
     W *= lam
     return penalty, W
 
 
-@case("l2_penalty", False, hint=r"single\ number")
+@case("l2_penalty", False, hint=r"single number")
 def l2_penalty_bad_penalty_not_summed(W, lam):
     return 0.5 * lam * W ** 2, lam * W
 
 
-@case("l2_penalty", False, hint=r"squares\ the\ sum")
+@case("l2_penalty", False, hint=r"squares the sum")
 def l2_penalty_bad_square_of_sum(W, lam):
     return 0.5 * lam * np.sum(W) ** 2, lam * W
 
 
-@case("l2_penalty", False, hint=r"not\ lam\ \*\ w\*\*2")
+@case("l2_penalty", False, hint=r"not lam \* w\*\*2")
 def l2_penalty_bad_gradient_squared(W, lam):
     return 0.5 * lam * np.sum(W ** 2), lam * W ** 2
 
 
-@case("l2_penalty", False, hint=r"\(penalty,\ grad\)")
+@case("l2_penalty", False, hint=r"\(penalty, grad\)")
 def l2_penalty_bad_order(W, lam):
     return lam * W, 0.5 * lam * np.sum(W ** 2)
 
 
-@case("l2_penalty", False, hint=r"multiply\ by\ lam")
+@case("l2_penalty", False, hint=r"multiply by lam")
 def l2_penalty_bad_gradient_without_lam(W, lam):
     return 0.5 * lam * np.sum(W ** 2), W
 
@@ -505,11 +437,6 @@ def l2_penalty_ok_regularization_l2_penalty(W, lam):
 
 
 @case("l2_penalty", True)
-def l2_penalty_ok_l2_einsum(W, lam):
-    return 0.5 * lam * np.einsum("ij,ij->", W, W), lam * W
-
-
-@case("l2_penalty", True)
 def l2_penalty_ok_l2_norm(W, lam):
     return float(0.5 * lam * np.linalg.norm(W) ** 2), lam * W
 
@@ -517,26 +444,6 @@ def l2_penalty_ok_l2_norm(W, lam):
 @case("l2_penalty", True)
 def l2_penalty_ok_sum_copy(W, lam):
     return (lam * np.sum(W ** 2) / 2, lam * W.copy())
-
-
-@case("l2_penalty", False, hint=r"factor 1/2")
-def l2_penalty_bad_factor(W, lam):
-    return (lam * np.sum(W ** 2), lam * W)
-
-
-@case("l2_penalty", False, hint=r"not 2 \* lam \* W")
-def l2_penalty_bad_not(W, lam):
-    return (0.5 * lam * np.sum(W ** 2), 2 * lam * W)
-
-
-@case("l2_penalty", False, hint=r"do not average")
-def l2_penalty_bad_do_not_average(W, lam):
-    return (0.5 * lam * np.mean(W ** 2), lam * W)
-
-
-@case("l2_penalty", False, hint=r"L1")
-def l2_penalty_bad_l1_2(W, lam):
-    return (lam * np.sum(np.abs(W)), lam * np.sign(W))
 
 
 @case("l2_penalty", False, hint=r"tuple of 2")
