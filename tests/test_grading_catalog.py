@@ -85,7 +85,8 @@ STATISTICAL_NEAR_MISSES = [
                          ids=[f"{e}-{f.__name__}" for e, f in STATISTICAL_VALID])
 def test_statistical_checks_do_not_flake(exercise, fn):
     failures = [k for k in range(10) if not check(exercise, _restreamed(fn, k)).passed]
-    assert not failures, f"streams {failures} failed: {check(exercise, _restreamed(fn, failures[0]))}"
+    assert not failures, \
+        f"streams {failures} failed: {check(exercise, _restreamed(fn, failures[0]))}"
 
 
 @pytest.mark.parametrize("exercise, fn", STATISTICAL_NEAR_MISSES,

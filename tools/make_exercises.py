@@ -192,7 +192,8 @@ def main(argv=None):
     parser.add_argument("--solutions", default=ROOT / "solutions", type=Path)
     parser.add_argument("--exercises", default=ROOT / "exercises", type=Path)
     parser.add_argument("--force", action="store_true",
-                        help="overwrite exercise notebooks even where a learner changed or added cells")
+                        help="overwrite exercise notebooks even where a learner changed or "
+                             "added cells")
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if any exercise notebook is out of date")
     args = parser.parse_args(argv)

@@ -1,4 +1,5 @@
-"""The object a checker works with: ``t.case``, ``t.call``, ``t.array``, ``t.scalar``, ``t.fail``."""
+"""The object a checker works with: ``t.case``, ``t.call``, ``t.array``, ``t.scalar``,
+``t.fail``."""
 
 import linecache
 
