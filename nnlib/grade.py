@@ -25,8 +25,12 @@ tools/make_exercises.py); for a notebook without that list, the ids in its ``che
 are used. An exercise whose check never ran (its cell raised before, or was deleted) is reported
 as an error with the reason.
 
-Prints one table per notebook (exercise, status, reason) and a total. The exit status is 0 only
-when every exercise of every notebook passed, 1 otherwise, 2 for a notebook that cannot be read.
+Prints one table per notebook (exercise, status, and the whole reason with its hint and note)
+and a total; cells are named as a learner finds them ("the cell defining relu"), a syntax error
+with the learner's own line. ``--json`` writes, per notebook, ``exercises`` (exercise, status,
+reason, hint, case, flags such as ``uses-reference``, note), ``cell_errors``, ``incidents`` (the
+cells that hung or killed the kernel) and ``problem``. The exit status is 0 only when every
+exercise of every notebook passed, 1 otherwise, 2 for a notebook that cannot be read.
 """
 
 import argparse
