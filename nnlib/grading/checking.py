@@ -18,6 +18,7 @@ LOG_ENV = "NNLIB_GRADE_LOG"
 #: nbgrader/converters/autograde.py and nbgrader/validator.py).
 NBGRADER_ENV = "NBGRADER_EXECUTION"
 
+
 class ExerciseFailed(AssertionError):
     """Raised by ``check`` under nbgrader when an exercise does not pass; carries the report,
     wrapped to short lines because ``nbgrader validate`` cuts every line after 83 characters."""
@@ -49,12 +50,11 @@ def check(exercise_id, fn, timeout=DEFAULT_TIMEOUT):
     returned value as a claim of partial credit.
     """
     __tracebackhide__ = True  # IPython leaves this frame out of the traceback it shows
-    registry = EXERCISES
-    spec = registry.get(exercise_id) if isinstance(exercise_id, str) else None
+    spec = EXERCISES.get(exercise_id) if isinstance(exercise_id, str) else None
     if spec is None:
         result = CheckResult(
             str(exercise_id), "error", f"There is no exercise called {exercise_id!r}.",
-            hint="Known exercise ids: " + ", ".join(registry) + ".")
+            hint="Known exercise ids: " + ", ".join(EXERCISES) + ".")
     elif not callable(fn):
         result = CheckResult(
             exercise_id, "failed",
