@@ -369,3 +369,19 @@ def test_one_checkers_module_per_sheet_named_like_the_sheet():
         assert [e for e, spec in EXERCISES.items() if spec.sheet == path.stem] == listed
     for module in package.glob("*.py"):
         assert len(module.read_text().splitlines()) <= 600, module.name
+
+
+def test_an_input_changed_in_place_is_reported_unless_the_contract_allows_it():
+    def relu(z):
+        z[z < 0] = 0
+        return z
+
+    result = check("relu", relu)
+    assert result.status == "failed" and "changed its input `z` in place" in result.reason
+    assert "of 5 values changed" in result.reason and "z.copy()" in result.hint
+
+    def sgd_step(param, grad, lr):  # sgd_step may update param in place (its contract)
+        param -= lr * grad
+        return param
+
+    assert check("sgd_step", sgd_step).passed
