@@ -12,6 +12,7 @@ import hashlib
 import importlib.util
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from nnlib.grading import EXERCISES as REGISTRY
 from nnlib.grading import exercise_ids
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,9 +76,14 @@ def test_each_exercise_has_text_solution_cell_and_check_cell(path):
             "grade": False, "grade_id": exercise_id, "locked": False, "schema_version": 3,
             "solution": True, "task": False}
         assert f"def {exercise_id}(" in solution.source
+        # the grader quotes the sheet's signature, defaults included
+        assert f"def {REGISTRY[exercise_id].signature}:" in solution.source
         assert solution.source.count("### BEGIN SOLUTION") == 1
         assert solution.source.count("### END SOLUTION") == 1
         assert check_cell.source == f'check("{exercise_id}", {exercise_id})'
+        assert check_cell.metadata["nbgrader"] == {  # a locked autograder cell with points
+            "grade": True, "grade_id": f"{exercise_id}-check", "locked": True, "points": 1,
+            "schema_version": 3, "solution": False, "task": False}
     assert nb.metadata["kernelspec"]["name"] == "python3"
     chapter = nb.metadata["nnlib"]["chapter"]
     assert f"../chapters/{chapter}.ipynb" in nb.cells[0].source
@@ -160,33 +167,84 @@ def test_nbgrader_clear_solutions_produces_the_same_code_cells():
         assert _code(theirs) == _code(_read(ROOT / "exercises" / path.name)), path.name
 
 
-def test_a_learners_filled_in_stub_is_never_overwritten(tmp_path, capsys):
+def _edit(cell_id, change):
+    def apply(nb):
+        cell = next(c for c in nb.cells if c.get("id") == cell_id)
+        cell.source = change(cell.source)
+    return apply
+
+
+def _add_own_cell(nb):
+    nb.cells.append(nbformat.v4.new_code_cell("print('my experiment')", id="mine"))
+
+
+# Every kind of learner edit, with the words the refusal must use for it.
+LEARNER_EDITS = {
+    "filled-in stub": (_edit("relu-solution", lambda s: s.replace(
+        "# YOUR CODE HERE\n    raise NotImplementedError()", "return np.maximum(z, 0)  # mine")),
+        "solution cell 'relu' (cell 7) was filled in"),
+    "note in a markdown cell": (_edit("sigmoid-text", lambda s: s + "\n\nMy note: exp(-z)!"),
+                                "cell 3 (markdown, id 'sigmoid-text') was edited"),
+    "line added to a check cell": (_edit("relu-check", lambda s: s + "\nprint(relu(np.ones(2)))"),
+                                   "cell 8 (code, id 'relu-check') was edited"),
+    "import added to the setup cell": (_edit("setup", lambda s: "import math\n" + s),
+                                       "cell 2 (code, id 'setup') was edited"),
+    "a cell of the learner's own": (_add_own_cell, "(code, id 'mine') was added"),
+}
+
+
+@pytest.mark.parametrize("kind", list(LEARNER_EDITS))
+def test_no_learner_edit_is_ever_overwritten(kind, tmp_path, capsys):
     mk.generate(ROOT / "solutions", tmp_path)
     target = tmp_path / "ex01_forward.ipynb"
     nb = _read(target)
-    for cell in nb.cells:
-        if cell.get("id") == "relu-solution":
-            cell.source = cell.source.replace("# YOUR CODE HERE\n    raise NotImplementedError()",
-                                              "return np.maximum(z, 0)  # mine")
+    edit, reason = LEARNER_EDITS[kind]
+    edit(nb)
     nbformat.write(nb, target)
     mine = target.read_bytes()
-    # An untouched exercise that is out of date is simply rewritten ...
-    other = tmp_path / "ex02_softmax.ipynb"
-    other.write_text(other.read_text().replace("The softmax turns", "The softmax turned"))
-    assert mk.generate(ROOT / "solutions", tmp_path) == 1
-    assert "ex02_softmax.ipynb: written" in capsys.readouterr().out.replace(str(tmp_path) + "/", "")
-    assert other.read_bytes() == (ROOT / "exercises" / "ex02_softmax.ipynb").read_bytes()
-    # ... but the learner's work stays, also when they added a cell of their own.
-    assert target.read_bytes() == mine
-    nb.cells.append(nbformat.v4.new_code_cell("print('my experiment')", id="mine"))
-    nbformat.write(nb, target)
-    mine = target.read_bytes()
+    capsys.readouterr()
     assert mk.generate(ROOT / "solutions", tmp_path) == 1
     out = capsys.readouterr().out
-    assert "NOT overwritten" in out and "'relu'" in out and "'mine'" in out
+    assert "ex01_forward.ipynb: NOT overwritten" in out and reason in out, out
+    assert "1 cell(s)" in out and "--force" in out
     assert target.read_bytes() == mine
     assert mk.generate(ROOT / "solutions", tmp_path, force=True) == 0
     assert target.read_bytes() == (ROOT / "exercises" / "ex01_forward.ipynb").read_bytes()
+
+
+def test_an_untouched_out_of_date_sheet_is_rewritten(tmp_path, capsys):
+    solutions = tmp_path / "solutions"
+    shutil.copytree(ROOT / "solutions", solutions)
+    exercises = tmp_path / "exercises"
+    assert mk.generate(solutions, exercises) == 0
+    for name in ("ex02_softmax.ipynb", "ex01_forward.ipynb"):  # the maintainer edits both
+        path = solutions / name
+        nb = _read(path)
+        nb.cells[2].source += "\n\nA sentence the maintainer added."
+        if name == "ex01_forward.ipynb":
+            nb.cells.insert(3, nbformat.v4.new_markdown_cell("A new paragraph.", id="new-text"))
+        nbformat.write(nb, path)
+    capsys.readouterr()
+    assert mk.generate(solutions, exercises) == 0
+    out = capsys.readouterr().out
+    assert out.count(": written") == 2 and "NOT overwritten" not in out
+    assert mk.generate(solutions, exercises, check=True) == 0
+
+
+def test_a_sheet_from_an_older_generator_is_compared_with_the_new_sheet(tmp_path, capsys):
+    mk.generate(ROOT / "solutions", tmp_path)
+    target = tmp_path / "ex01_forward.ipynb"
+    nb = _read(target)
+    del nb.metadata["nnlib"]["generated"]  # as written before the record existed
+    nbformat.write(nb, target)
+    assert mk.generate(ROOT / "solutions", tmp_path) == 0  # unchanged cells: replaced
+    nb = _read(target)
+    del nb.metadata["nnlib"]["generated"]
+    LEARNER_EDITS["note in a markdown cell"][0](nb)
+    nbformat.write(nb, target)
+    capsys.readouterr()
+    assert mk.generate(ROOT / "solutions", tmp_path) == 1
+    assert "cell 3 (markdown, id 'sigmoid-text') was edited" in capsys.readouterr().out
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,13 +16,19 @@ at the indentation of the BEGIN line (what nbgrader's ClearSolutions does). Outp
 execution counts are cleared; cell ids and nbgrader metadata are kept, so nbgrader can still run
 on either folder.
 
-Nothing a learner wrote is ever lost: if an existing exercise notebook has a solution cell whose
-code differs from what would be generated (a filled-in stub), or a cell that the generated
-notebook does not have, that notebook is left alone and reported, unless ``--force`` is given.
+Nothing a learner typed is ever lost. Every generated notebook records a fingerprint of each
+cell's source (``metadata.nnlib.generated``: cell id -> SHA-256 prefix). Before an existing
+exercise notebook is replaced, each of its cells is compared with that record: a cell whose text
+changed (a filled-in stub, a note typed into a markdown cell, a line added to a check cell, an
+import added to the setup cell) or a cell the generator never wrote (one the learner added) makes
+the generator leave the notebook alone and list those cells, unless ``--force`` is given. A
+notebook without the record (written by an older generator) is compared with the new sheet
+instead, and any cell that differs counts as changed.
 """
 
 import argparse
 import copy
+import hashlib
 import re
 import sys
 from pathlib import Path
@@ -87,24 +93,46 @@ def make_exercise(solution_nb, name="notebook"):
     if n_regions == 0:
         raise SolutionFormatError(f"{name}: no solution regions")
     nb.metadata.pop("widgets", None)
+    nb.metadata.setdefault("nnlib", {})["generated"] = {
+        cell.get("id"): fingerprint(cell.source) for cell in nb.cells}
     return nb
 
 
-def learner_changes(existing_nb, generated_nb):
-    """Why overwriting ``existing_nb`` with ``generated_nb`` would lose a learner's work.
+def fingerprint(source):
+    """A short digest of a cell's text, recorded at generation to recognise later edits."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
 
-    Returns a list of reasons (empty when the existing notebook is an untouched exercise).
+
+def learner_changes(existing_nb, generated_nb):
+    """The cells of ``existing_nb`` whose text overwriting it with ``generated_nb`` would lose.
+
+    Returns a list of reasons, one per cell (empty when nothing typed would be lost).
     """
+    recorded = existing_nb.metadata.get("nnlib", {}).get("generated")
     generated = {cell.get("id"): cell for cell in generated_nb.cells}
     reasons = []
-    for cell in existing_nb.cells:
-        new = generated.get(cell.get("id"))
-        if new is None:
+    for number, cell in enumerate(existing_nb.cells, 1):
+        cell_id = cell.get("id")
+        new = generated.get(cell_id)
+        if new is not None and cell.source == new.source:
+            continue  # the new sheet has this very text: nothing is lost
+        if recorded is not None:
+            if cell_id not in recorded:
+                if cell.source.strip():
+                    reasons.append(f"cell {number} ({cell.cell_type}, id {cell_id!r}) was added")
+                continue
+            if fingerprint(cell.source) == recorded[cell_id]:
+                continue  # as generated: an older version of the sheet, safe to replace
+        elif new is None:
             if cell.source.strip():
-                reasons.append(f"cell {cell.get('id')!r} is not in the generated notebook")
-        elif is_solution_cell(cell) and cell.source != new.source:
-            grade_id = cell.metadata["nbgrader"].get("grade_id", cell.get("id"))
-            reasons.append(f"solution cell {grade_id!r} differs from the blank stub")
+                reasons.append(f"cell {number} ({cell.cell_type}, id {cell_id!r}) is not in "
+                               "the generated notebook")
+            continue
+        if is_solution_cell(cell):
+            grade_id = cell.metadata["nbgrader"].get("grade_id", cell_id)
+            reasons.append(f"solution cell {grade_id!r} (cell {number}) was filled in")
+        else:
+            reasons.append(f"cell {number} ({cell.cell_type}, id {cell_id!r}) was edited")
     return reasons
 
 
@@ -139,8 +167,12 @@ def generate(solutions_dir, exercises_dir, force=False, check=False, out=None):
         if current is not None and not force:
             reasons = learner_changes(nbformat.reads(current, as_version=4), generated)
             if reasons:
-                print(f"{target}: NOT overwritten, a learner's work would be lost: "
-                      + "; ".join(reasons) + ". Use --force to overwrite.", file=out)
+                print(f"{target}: NOT overwritten, a learner's work would be lost in "
+                      f"{len(reasons)} cell(s):", file=out)
+                for reason in reasons:
+                    print(f"  - {reason}", file=out)
+                print("  Keep a copy of your notebook and use --force to overwrite it.",
+                      file=out)
                 status = 1
                 continue
         exercises_dir.mkdir(parents=True, exist_ok=True)
@@ -160,7 +192,8 @@ def main(argv=None):
     parser.add_argument("--solutions", default=ROOT / "solutions", type=Path)
     parser.add_argument("--exercises", default=ROOT / "exercises", type=Path)
     parser.add_argument("--force", action="store_true",
-                        help="overwrite exercise notebooks even where a learner filled in a stub")
+                        help="overwrite exercise notebooks even where a learner changed or "
+                             "added cells")
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if any exercise notebook is out of date")
     args = parser.parse_args(argv)

@@ -1,0 +1,52 @@
+"""What the checkers of several sheets share: seeded generators, tolerances, the rng contract."""
+
+import numpy as np
+
+#: Statistical checks (initializers, dropout) accept a deviation of this many standard errors:
+#: a correct implementation fails with probability far below 1e-12 per check, and every wrong
+#: variant in the catalog (tests/grading/) is at least 20 standard errors away.
+_SIGMAS = 8.0
+_F32 = dict(rtol=1e-4, atol=1e-5)  # tolerances when the inputs are float32
+
+
+def _rng(seed):
+    return np.random.default_rng(seed)
+
+
+def _fmt(x):
+    return f"{x:.4g}"
+
+
+def _same(a, b):
+    """True when two outputs (arrays or tuples of arrays) are exactly equal."""
+    if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
+        return len(a) == len(b) and all(_same(u, v) for u, v in zip(a, b))
+    try:
+        return bool(np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True))
+    except (TypeError, ValueError):
+        return False
+
+
+def _check_uses_rng(t, make_args, what):
+    """The result must depend on rng only: not on np.random's global state, and not be fixed."""
+    def run(rng_seed, global_seed):
+        np.random.seed(global_seed)  # the grader's own use; check() restores the global state
+        return t.call(*make_args(_rng(rng_seed)))
+
+    t.case("randomness comes from rng only")
+    a, b, c, d = run(7, 1), run(7, 2), run(7, 1), run(8, 1)
+    if not _same(a, c):
+        t.fail("two calls with identically seeded generators gave different results.",
+               hint=f"Draw every random number in {what} from the rng argument (rng.normal, "
+                    "rng.uniform, rng.random, rng.standard_normal). A generator created inside "
+                    "the function without a seed differs on every call.")
+    if not _same(a, b):
+        t.fail("the result changes with NumPy's global random state (np.random.seed) although "
+               "rng was the same.",
+               hint="Use the rng argument (rng.standard_normal, rng.normal, rng.uniform, "
+                    "rng.random) instead of np.random.randn, np.random.rand or np.random.normal: "
+                    "the course passes a Generator so that every result is reproducible.")
+    if _same(a, d):
+        t.fail("generators with different seeds gave the same result: the function ignores rng.",
+               hint="Use the rng passed in. A generator created inside the function with a fixed "
+                    "seed, or np.random.seed(...), makes every call return the same numbers.")

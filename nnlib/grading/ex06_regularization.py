@@ -1,0 +1,220 @@
+"""Sheet 6 (chapter 6): dropout and the L2 penalty."""
+
+import math
+
+import numpy as np
+
+from .. import functional as F
+from .. import regularization
+from .common import _F32, _SIGMAS, _check_uses_rng, _fmt, _rng
+from .registry import exercise
+
+
+def _dropout_outputs(t, out, x, p):
+    what = f"dropout_forward(x, p={p}, rng)"
+    out_arr, mask = t.tuple_of(out, 2, what, ("out", "mask"))
+    t.is_array(out_arr, "out")
+    t.is_array(mask, "mask", dtype_hint="The mask holds the numbers 0 and 1/(1-p) as floats: "
+                                        "divide the True/False keep decisions by (1 - p).")
+    for arr, name in ((out_arr, "out"), (mask, "mask")):
+        if arr.shape != x.shape:
+            hint = None
+            if arr.shape == x.shape[1:] or arr.shape == (1,) + x.shape[1:]:
+                hint = ("Draw one decision per entry of x, rng.random(x.shape): every sample "
+                        "needs its own mask.")
+            t.fail(f"{name} has shape {arr.shape}, expected the shape of x, {x.shape}.", hint=hint)
+    return out_arr.astype(np.float64), mask.astype(np.float64)
+
+
+def _check_mask_values(t, mask, p):
+    scale = 1 / (1 - p)
+    kept = mask[mask != 0]
+    if kept.size == 0:
+        t.fail(f"every entry of the mask is 0 (p = {p}).",
+               hint="p is the probability of dropping a unit; a unit is kept when "
+                    "rng.random(x.shape) >= p.")
+    values = np.unique(np.round(kept, 9))
+    if np.allclose(kept, scale, rtol=1e-6):
+        return
+    if values.size == 1:
+        v = float(values[0])
+        named = [(1.0, "The kept entries of the mask must be 1/(1-p), not 1: inverted dropout "
+                       "puts the scaling into the mask, mask = keep / (1 - p)."),
+                 (1 / p if p else None, "You scaled by 1/p. p is the drop probability, so the "
+                                        "keep probability is 1 - p: scale by 1/(1-p)."),
+                 (1 - p, "Multiplying by (1 - p) is vanilla dropout's test-time scaling; inverted "
+                         "dropout divides kept units by (1 - p) during training."),
+                 (p, "Kept units are scaled by 1/(1-p), with p the drop probability.")]
+        for value, hint in named:
+            if value is not None and abs(v - value) < 1e-6 * max(1, value):
+                t.fail(f"the kept entries of the mask are {_fmt(v)}, expected 1/(1-p) = "
+                       f"{_fmt(scale)}.", hint=hint)
+        t.fail(f"the kept entries of the mask are {_fmt(v)}, expected 1/(1-p) = {_fmt(scale)}.")
+    t.fail(f"the mask holds {values.size} different non-zero values; expected only 0 and "
+           f"1/(1-p) = {_fmt(scale)}.",
+           hint="Build the mask from a True/False decision per entry: "
+                "(rng.random(x.shape) >= p) / (1 - p).")
+
+
+@exercise("dropout_forward", args=("x", "p", "rng"), chapter="06_regularization_dropout",
+          shape_hint="x is (N, D); the mask has the shape of x: rng.random(x.shape).")
+def _check_dropout_forward(t):
+    x = np.array([[1.0, -2.0, 3.0], [0.5, 4.0, -1.0]])
+    t.case("p = 0 keeps everything: out equals x, mask is all ones", x=x, p=0.0)
+    out, mask = _dropout_outputs(t, t.call(x, 0.0, _rng(50)), x, 0.0)
+    if not np.all(np.isfinite(mask)):
+        t.fail("with p = 0 the mask contains inf or NaN.",
+               hint="Did you divide by p? p is the drop probability; kept units are scaled by "
+                    "1/(1-p), which is 1 for p = 0.")
+    if np.all(mask == 0):
+        t.fail("with p = 0 every unit was dropped.",
+               hint="p is the probability of DROPPING a unit: keep where rng.random(x.shape) >= p "
+                    "(with p = 0 nothing is dropped).")
+    swapped = [(x, "Return the two arrays in the order (out, mask).")]
+    t.array(mask, np.ones_like(x), "mask", variants=swapped, keep_float64=False)
+    t.array(out, x, "out", variants=swapped)
+
+    _check_uses_rng(t, lambda rng: (np.ones((20, 30)), 0.5, rng), "dropout_forward")
+
+    for p, shape, seed in [(0.3, (400, 250), 51), (0.75, (200, 200), 52)]:
+        r = _rng(seed)
+        x = r.normal(size=shape) + 3.0  # no exact zeros, so a zero in out means a dropped unit
+        t.case(f"statistics with p = {p} on a {shape} batch", x=x, p=p)
+        out, mask = _dropout_outputs(t, t.call(x.copy(), p, _rng(seed + 100)), x, p)
+        _check_mask_values(t, mask, p)
+        dropped_rows = mask == 0
+        if np.all(dropped_rows == dropped_rows[0]):
+            t.fail("every sample (row) got the same mask.",
+                   hint="Draw the mask with the full shape of x, rng.random(x.shape), not one row "
+                        "that is repeated for every sample.")
+        if np.all(dropped_rows == dropped_rows[:, :1]):
+            t.fail("within each sample, all units were kept or all dropped together.",
+                   hint="Draw one decision per entry, rng.random(x.shape), not one per sample.")
+        per_row = dropped_rows.sum(axis=1)
+        if np.all(per_row == per_row[0]):
+            t.fail(f"every sample dropped exactly {per_row[0]} units.",
+                   hint="Each unit is dropped independently with probability p, so the number "
+                        "dropped varies from sample to sample: rng.random(x.shape) >= p.")
+        identical = int(np.sum(np.all(dropped_rows[1:] == dropped_rows[:-1], axis=1)))
+        if identical > 0:
+            t.fail(f"{identical} pairs of neighbouring samples got identical masks.",
+                   hint="Every sample needs its own, independent mask: rng.random(x.shape).")
+        n = mask.size
+        dropped = float(np.mean(mask == 0))
+        tol = _SIGMAS * math.sqrt(p * (1 - p) / n)
+        if abs(dropped - p) > tol:
+            hint = ("The fraction dropped is about 1 - p: keep and drop are swapped. p is the "
+                    "drop probability, so keep where rng.random(x.shape) >= p "
+                    "(or < 1 - p)." if abs(dropped - (1 - p)) <= tol else None)
+            t.fail(f"{dropped:.1%} of the units were dropped, expected p = {p:.0%} "
+                   f"(tolerance +-{tol:.1%}).", hint=hint)
+        t.array(out, x * mask, "out", variants=[
+            (lambda: x * (mask != 0), "out must be x * mask, including the 1/(1-p) scaling."),
+            (lambda: x * mask * (1 - p), "out must be x * mask; the mask already carries the "
+                                         "1/(1-p)."),
+        ])
+
+    # Dropping exactly round(p * N * D) units (a permutation, rng.choice without replacement)
+    # passes every statistic above; only the spread of the count over calls shows it. For a
+    # correct function, ten equal counts out of 2000 units at p = 0.5 have probability < 1e-15.
+    x = np.ones((40, 50))
+    t.case("the number of dropped units varies between calls (10 calls, p = 0.5)", x=x, p=0.5)
+    counts = set()
+    for seed in range(60, 70):
+        _, mask = _dropout_outputs(t, t.call(x.copy(), 0.5, _rng(seed)), x, 0.5)
+        counts.add(int(np.sum(mask == 0)))
+    if len(counts) == 1:
+        t.fail(f"each of the 10 calls dropped exactly {counts.pop()} of the {x.size} units.",
+               hint="Drop every unit independently with probability p, rng.random(x.shape) >= p; "
+                    "then the number dropped varies from call to call. Choosing exactly "
+                    "p * N * D units to drop makes the units depend on each other.")
+
+    x = _rng(53).normal(size=(1, 6)).astype(np.float32) + 3
+    t.case("float32 input, a batch of one", x=x, p=0.2)
+    out, mask = _dropout_outputs(t, t.call(x.copy(), 0.2, _rng(54)), x, 0.2)
+    _check_mask_values(t, mask, 0.2)
+    t.array(out, x.astype(np.float64) * mask, "out", rtol=1e-5, atol=1e-6)
+
+
+@exercise("dropout_backward", args=("dout", "mask"), chapter="06_regularization_dropout",
+          shape_hint="dout, mask and the result all have the shape of x: dout * mask is "
+                     "elementwise (*, not @).")
+def _check_dropout_backward(t):
+    name = "dropout_backward(dout, mask)"
+
+    def variants(dout, mask):
+        return [
+            (lambda: dout * (mask != 0), "Multiply by the mask itself: it already carries the "
+                                         "1/(1-p) scaling, so dout * mask."),
+            (lambda: mask, "The gradient is dout * mask: multiply the upstream gradient by the "
+                           "mask."),
+            (lambda: dout, "Dropped units get no gradient: dout * mask."),
+            (lambda: dout / np.where(mask == 0, np.inf, mask),
+             "Multiply by the mask, do not divide: dout * mask."),
+        ]
+
+    def scales(mask):
+        # dout * mask * mask (or an extra / (1 - p)) is the answer times 1/(1-p).
+        return {float(mask.max()): "The mask already holds the 1/(1-p) scaling: multiply by it "
+                                   "once, dout * mask, with no extra factor."}
+
+    dout = np.array([[1.0, -2.0, 3.0], [4.0, 5.0, -6.0]])
+    mask = np.array([[2.0, 0.0, 2.0], [0.0, 2.0, 2.0]])
+    t.case("hand-worked values, p = 0.5", dout=dout, mask=mask)
+    t.array(t.call(dout, mask), np.array([[2.0, 0.0, 6.0], [0.0, 10.0, -12.0]]), name,
+            variants=variants(dout, mask), scales=scales(mask))
+
+    r = _rng(55)
+    dout = r.normal(size=(5, 4))
+    mask = (r.random((5, 4)) >= 0.2) / 0.8
+    t.case("a (5, 4) batch, p = 0.2", dout=dout, mask=mask)
+    t.array(t.call(dout.copy(), mask.copy()), F.dropout_backward(dout, mask), name,
+            variants=variants(dout, mask), scales=scales(mask))
+
+    dout = r.normal(size=(2, 3)).astype(np.float32)
+    mask = ((r.random((2, 3)) >= 0.6) / np.float32(0.4)).astype(np.float32)
+    t.case("float32 inputs", dout=dout, mask=mask)
+    d64, m64 = dout.astype(np.float64), mask.astype(np.float64)
+    t.array(t.call(dout.copy(), mask.copy()), F.dropout_backward(d64, m64), name,
+            variants=variants(d64, m64), scales=scales(m64), **_F32)
+
+
+@exercise("l2_penalty", args=("W", "lam"), chapter="06_regularization_dropout")
+def _check_l2_penalty(t):
+    cases = [("hand-worked values", np.array([[1.0, -2.0, 0.0], [3.0, 0.5, -1.0]]), 0.1, 0.7625),
+             ("a (4, 6) weight matrix, lam = 1e-3", _rng(56).normal(size=(4, 6)), 1e-3, None),
+             ("lam = 0 gives no penalty", _rng(57).normal(size=(3, 2)), 0.0, 0.0),
+             ("float32 weights", _rng(58).normal(size=(5, 3)).astype(np.float32), 0.05, None)]
+    for case, W, lam, hand in cases:
+        Wd = W.astype(np.float64)
+        value_e, grad_e = regularization.l2_penalty(Wd, lam)
+        if hand is not None:
+            value_e = hand
+        t.case(case, W=W, lam=lam)
+        out = t.call(W.copy(), lam)
+        value, grad = t.tuple_of(out, 2, "l2_penalty(W, lam)", ("penalty", "grad"))
+        if np.shape(value) == W.shape and np.ndim(grad) == 0 and W.ndim:
+            t.fail("the first item has the shape of W and the second is a single number.",
+                   hint="Return the two results in the order (penalty, grad).")
+        t.scalar(value, value_e, "the penalty", variants=[
+            (lambda: lam * float(np.sum(np.abs(Wd))), "That is the L1 penalty; L2 squares the "
+                                                       "weights: 0.5 * lam * np.sum(W ** 2)."),
+            (lambda: 0.5 * lam * float(np.sqrt(np.sum(Wd ** 2))),
+             "Use the squared norm, np.sum(W ** 2), not the norm itself."),
+            (lambda: 0.5 * lam * float(np.mean(Wd ** 2)),
+             "Sum the squares (np.sum), do not average them."),
+            (lambda: 0.5 * float(np.sum(Wd ** 2)), "Multiply by lam."),
+            (lambda: 0.5 * lam * float(np.sum(Wd)) ** 2,
+             "np.sum(W) ** 2 squares the sum; square every weight first: np.sum(W ** 2)."),
+        ], scales={2.0: "The penalty is 0.5 * lam * sum(W ** 2): the factor 1/2 is missing (it "
+                        "makes the gradient exactly lam * W)."},
+            atol=1e-12)
+        t.array(grad, grad_e, "the gradient", variants=[
+            (lambda: 2 * lam * Wd, "With the 1/2 in the penalty the gradient is lam * W, not "
+                                   "2 * lam * W."),
+            (lambda: Wd, "Multiply by lam: the gradient is lam * W."),
+            (lambda: lam * np.sign(Wd), "lam * sign(W) is the L1 gradient; for L2 it is lam * W."),
+            (lambda: np.full(Wd.shape, value_e), "The gradient is lam * W, an array like W."),
+            (lambda: lam * Wd ** 2, "The derivative of 0.5 * lam * w**2 is lam * w, not "
+                                    "lam * w**2."),
+        ], shape_hints={(): "The gradient has the shape of W: lam * W."})

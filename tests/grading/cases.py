@@ -1,0 +1,24 @@
+"""The catalog's registration: ``@case(exercise_id, ok, hint=regex)`` on a learner function.
+
+``ok=True``: a valid implementation, ``check`` must pass it. ``ok=False``: a mistake, ``check``
+must reject it (failed or error), and ``hint`` (if given: a regular expression, or a tuple of
+them that must all match) must be found, case-insensitively, in the report ``str(result)``.
+"""
+
+CASES = []
+
+
+def case(exercise, ok, hint=None):
+    """Register the decorated learner function as a catalog case for ``exercise``."""
+    def register(fn):
+        CASES.append((exercise, fn, ok, hint))
+        return fn
+    return register
+
+
+def all_cases():
+    """Every case of every sheet, in the order of the sheets."""
+    from . import (catalog_ex01_forward, catalog_ex02_softmax,  # noqa: F401  (registers)
+                   catalog_ex03_backprop, catalog_ex03_backprop_nets, catalog_ex04_training,
+                   catalog_ex05_init, catalog_ex06_regularization)
+    return list(CASES)
