@@ -667,8 +667,14 @@ def dropout_explorer(p=0.5, epochs=150):
             figure.append(_DropoutFigure(_new_figure((10, 4)), list(run["stats"]), epochs))
         return _png_base64(figure[0].update(run), dropout_summary(run))
 
+    def ahead(values):  # the slider's values, nearest first: after one move, the next ones are ready
+        slider = controls["p"]
+        steps = int(round((slider.max - slider.min) / slider.step))
+        options = [round(slider.min + k * slider.step, 10) for k in range(steps + 1)]
+        return [{"p": q} for q in sorted(options, key=lambda q: abs(q - values["p"]))]
+
     return _make_explorer("dropout explorer (chapter 6)", controls, compute, dropout_summary, draw,
-                          cache_size=19)  # every value of the slider
+                          cache_size=19, ahead=ahead)  # every value of the slider
 
 
 # ---------------------------------------------------------------------------------------------
@@ -704,6 +710,9 @@ class _Cache:
     def __init__(self, size):
         self.size, self.items = size, OrderedDict()
 
+    def __contains__(self, key):
+        return key in self.items
+
     def get(self, key, make):
         if key in self.items:
             self.items.move_to_end(key)
@@ -714,9 +723,10 @@ class _Cache:
         return value
 
 
-#: The explorers draw in a background thread (see _make_explorer); matplotlib's font cache is
-#: shared by all figures, so two explorers never draw at the same time.
-_DRAW_LOCK = threading.Lock()
+#: The explorers work in background threads (see _make_explorer). Only one of them computes or draws
+#: at a time: matplotlib's font cache is shared by all figures, and threadpoolctl's limit on BLAS
+#: threads is a setting of the whole process, which two threads could not both set and restore.
+_WORK_LOCK = threading.Lock()
 
 
 def _new_figure(figsize, dpi=80):
@@ -768,50 +778,68 @@ class _LatestOnly:
     ``submit(request)`` returns at once. While a job runs, new requests replace each other; when it
     ends, the latest one (if any) runs next. A fast drag of a slider therefore costs at most one
     redraw after the one in progress, and the last redraw is always of the final value.
+
+    ``spare()``, if given, is called in the same thread whenever no request is waiting, to do one
+    small piece of work ahead (it returns False when there is nothing left); requests are looked
+    for between two pieces.
     """
 
-    def __init__(self, job):
-        self.job = job
+    def __init__(self, job, spare=None):
+        self.job, self.spare = job, spare
         self.lock = threading.Lock()
         self.pending = None
+        self.working = False  # a job (not a spare piece) is running
         self.thread = None
         self.idle = threading.Event()
         self.idle.set()
 
     def submit(self, request, on_start=None):
-        """Queue ``request``. When nothing was running, call ``on_start()`` and start the thread."""
+        """Queue ``request``; call ``on_start()`` first when no other request is waiting or drawn."""
         with self.lock:
+            if on_start is not None and self.pending is None and not self.working:
+                on_start()  # under the lock: the thread cannot take the request and show it before
             self.pending = request
-            if self.thread is not None:
-                return  # the running thread takes it when it is done
             self.idle.clear()
+            if self.thread is not None:
+                return  # the running thread takes it next
             self.thread = threading.Thread(target=self._run, name="nnlib-explorer", daemon=True)
-        if on_start is not None:
-            on_start()  # before the thread starts, so that it cannot overwrite what the thread shows
-        self.thread.start()
+            self.thread.start()
 
     def _run(self):
         while True:
             with self.lock:
                 request, self.pending = self.pending, None
+                self.working = request is not None
                 if request is None:
-                    self.thread = None
                     self.idle.set()
-                    return
-            self.job(request)
+            if request is not None:
+                self.job(request)
+                continue
+            if self.spare is None or not self.spare():
+                with self.lock:
+                    if self.pending is None:  # else a request came during the last spare piece
+                        self.thread = None
+                        return
 
     def wait(self, timeout=None):
-        """Block until every submitted request has been handled; False if ``timeout`` s passed first."""
+        """Block until every submitted request has been shown; False if ``timeout`` s passed first."""
         return self.idle.wait(timeout)
 
 
-def _make_explorer(title, controls, compute, summarize, draw, cache_size):
+def _settings_key(values):
+    """A cache key for control values; floats to 6 decimals (the slider's 0.5499999999 is 0.55)."""
+    return tuple(sorted((name, round(v, 6) if isinstance(v, float) else v) for name, v in values.items()))
+
+
+def _make_explorer(title, controls, compute, summarize, draw, cache_size, ahead=None):
     """Controls on top, a summary line, then the figure; every control change redraws.
 
     ``compute(**values)`` returns a result (the last ``cache_size`` are kept, so going back to a
     setting costs only the drawing), ``summarize(result)`` its one-line summary and
     ``draw(result)`` its figure as a base64 PNG. The first figure is drawn before this returns
     (so that a stored notebook holds it); later ones in a background thread (:class:`_LatestOnly`).
+    ``ahead(values)``, if given, lists settings to compute while the thread has nothing else to
+    do, nearest first; it starts after the first control change (not while a notebook runs).
     The figure goes into an Output widget by setting its ``outputs`` directly, which works the
     same inside a cell, in a thread, and with no front end at all.
 
@@ -825,10 +853,11 @@ def _make_explorer(title, controls, compute, summarize, draw, cache_size):
     figure = widgets.Output()
 
     results = _Cache(cache_size)
+    todo = []  # settings to compute ahead
 
     def render(**values):
-        result = results.get(tuple(sorted(values.items())), lambda: compute(**values))
-        with _DRAW_LOCK:
+        with _WORK_LOCK:
+            result = results.get(_settings_key(values), lambda: compute(**values))
             return summarize(result), draw(result)
 
     def show(values):
@@ -840,11 +869,26 @@ def _make_explorer(title, controls, compute, summarize, draw, cache_size):
         summary.value = f"<span>{html.escape(text)}</span>"
         figure.outputs = ({"output_type": "display_data", "metadata": {},
                            "data": {"image/png": png, "text/plain": text}},)
+        todo[:] = ahead(values) if ahead is not None else []
+
+    def compute_ahead():
+        """Compute one setting of ``todo`` that is not cached yet; False when none is left."""
+        while todo:
+            values = todo.pop(0)
+            with _WORK_LOCK:
+                if _settings_key(values) in results:
+                    continue
+                try:
+                    results.get(_settings_key(values), lambda: compute(**values))
+                except Exception:  # noqa: BLE001 - only a guess; a real request would report it
+                    pass
+            return True
+        return False
 
     def current_values():
         return {name: control.value for name, control in controls.items()}
 
-    worker = _LatestOnly(show)
+    worker = _LatestOnly(show, spare=compute_ahead)
 
     def computing():  # say that something is happening (well under a second)
         summary.value = "<span>computing ...</span>"
@@ -855,6 +899,7 @@ def _make_explorer(title, controls, compute, summarize, draw, cache_size):
     def redraw():
         worker.wait()
         show(current_values())
+        todo.clear()  # computing ahead starts with the first control change
 
     for control in controls.values():
         control.observe(on_change, names="value")
@@ -870,4 +915,5 @@ def _make_explorer(title, controls, compute, summarize, draw, cache_size):
     # Exposed for tests, benchmarks and learners who want to poke at them.
     box.controls, box.summary, box.figure = controls, summary, figure
     box.compute, box.draw, box.render, box.redraw, box.wait = compute, draw, render, redraw, worker.wait
+    box.results = results
     return box
