@@ -287,6 +287,7 @@ class _LayerWeights:
     def __init__(self, max_bytes=300 * 2**20):
         self.max_bytes = max_bytes
         self.stacks = OrderedDict()  # (init, width, seed) -> (generator, [W_1, W_2, ...])
+        self.lock = threading.Lock()  # a cell and an explorer's thread may both ask
 
     def get(self, init, width, depth, seed):
         initializer = get_initializer(init)
@@ -294,12 +295,13 @@ class _LayerWeights:
             rng = np.random.default_rng(seed)
             return [initializer(width, width, rng=rng) for _ in range(depth)]
         key = (init, width, seed)
-        rng, stack = self.stacks.pop(key, (np.random.default_rng(seed), []))
-        self.stacks[key] = (rng, stack)  # now the most recently used
-        while len(stack) < depth:
-            stack.append(initializer(width, width, rng=rng))
-        self._evict(keep=key)
-        return stack[:depth]
+        with self.lock:
+            rng, stack = self.stacks.pop(key, (np.random.default_rng(seed), []))
+            self.stacks[key] = (rng, stack)  # now the most recently used
+            while len(stack) < depth:
+                stack.append(initializer(width, width, rng=rng))
+            self._evict(keep=key)
+            return stack[:depth]
 
     def _evict(self, keep):
         def total():
@@ -684,16 +686,26 @@ def dropout_explorer(p=0.5, epochs=150):
 _WIDE_LABEL = {"description_width": "initial"}
 
 
+_BLAS_LIMIT_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
 def _single_blas_thread():
     """Run NumPy's matrix products on one thread when threadpoolctl is installed (it comes with
     scikit-learn). For the small matrices of these explorers, threads cost more than they save:
     on a busy two-core machine a training run was ten times slower with two threads than with one.
-    The results are the same either way."""
+    The results are the same either way.
+
+    The limit is a setting of the whole process, which threadpoolctl sets and then restores: a lock
+    keeps a cell and an explorer's thread from doing that at the same time (the one restoring last
+    could leave NumPy on one thread for good)."""
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:
-        return contextlib.nullcontext()
-    return threadpool_limits(1, user_api="blas")
+        yield
+        return
+    with _BLAS_LIMIT_LOCK, threadpool_limits(1, user_api="blas"):
+        yield
 
 
 def _plain_log_labels(axis):
@@ -724,8 +736,7 @@ class _Cache:
 
 
 #: The explorers work in background threads (see _make_explorer). Only one of them computes or draws
-#: at a time: matplotlib's font cache is shared by all figures, and threadpoolctl's limit on BLAS
-#: threads is a setting of the whole process, which two threads could not both set and restore.
+#: at a time: matplotlib's font cache is shared by all figures, and there are two cores to share.
 _WORK_LOCK = threading.Lock()
 
 

@@ -402,3 +402,24 @@ def test_dropout_explorer_computes_the_other_slider_values_ahead(widgets):
     explorer.controls["p"].value = 0.9  # ready: drawn from the cache, the same as computed now
     assert explorer.wait(60)
     assert _summary(explorer) == html.escape(E.dropout_summary(E.dropout_run(p=0.9, epochs=5)))
+
+
+def test_explorer_threads_and_cells_leave_the_blas_threads_as_they_were():
+    """A cell and an explorer's thread may both train at once; the one-thread limit that each sets
+    while training must not outlive them (threadpoolctl restores what it found when it started)."""
+    import threading
+
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+
+    def blas_threads():
+        return [p["num_threads"] for p in threadpoolctl.threadpool_info() if p["user_api"] == "blas"]
+
+    before = blas_threads()
+    runs = [threading.Thread(target=lambda: [E.learning_rate_run(lr=0.3, epochs=2) for _ in range(4)])
+            for _ in range(3)]
+    for run in runs:
+        run.start()
+    E.init_signals(depth=3, width=16)
+    for run in runs:
+        run.join()
+    assert blas_threads() == before
