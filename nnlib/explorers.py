@@ -13,6 +13,15 @@ The compute functions are seeded and pure: the same arguments give the same numb
 The ``*_explorer`` functions return an ipywidgets box: controls, a one-line summary and the
 figure. Moving a control calls a kernel-side callback that recomputes, rewrites the summary and
 replaces the figure. ipywidgets and matplotlib are imported only when these functions run.
+
+What keeps a slider move under a quarter of a second (measured by benchmarks/bench_explorers.py):
+
+* each explorer builds its figure once and then only changes the data and the texts of the same
+  artists (building 20 Axes took longer than drawing them);
+* results are cached, so going back to a setting costs only the drawing, and what neighbouring
+  settings share is computed once (the initial weights of every layer, the run without dropout);
+* the callback hands the work to one background thread: slider moves that arrive while a figure
+  is being computed replace each other, and only the latest one is drawn next.
 """
 
 import base64
@@ -20,6 +29,8 @@ import contextlib
 import html
 import io
 import math
+import threading
+from collections import OrderedDict
 
 import numpy as np
 
@@ -116,41 +127,92 @@ def learning_rate_summary(run):
             f"({len(losses)} updates), accuracy {run['accuracy']:.3f}")
 
 
-def draw_learning_rate_run(run, fig, resolution=60):
+class _LearningRateFigure:
+    """The loss curve (left) and the decision boundary (right), built once for a data set.
+
+    ``update(run)`` only changes the data and the texts of the same artists, so that a slider
+    move redraws the figure instead of building a new one. The boundary is an image of the
+    predicted class on a ``resolution`` x ``resolution`` grid (a contour plot would cost a new
+    artist at every update).
+    """
+
+    def __init__(self, fig, X, y, epochs, hidden, resolution=200, margin=0.5):
+        from matplotlib.colors import ListedColormap
+
+        from .plots import _CLASS_COLORS
+
+        self.fig = fig
+        self.ax_loss, self.ax_boundary = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
+        ax = self.ax_loss
+        (self.batch_line,) = ax.semilogy([], [], lw=0.7, alpha=0.6, label="mini-batch loss")
+        (self.epoch_line,) = ax.semilogy([], [], "o-", ms=2.5, lw=1.2, label="epoch average")
+        (self.diverged_marker,) = ax.plot([], [], "x", color="tab:red", ms=10, mew=2, label="TrainingDiverged")
+        ax.set(xlabel="epoch", ylabel="training loss (log scale)", xlim=(0, epochs),
+               ylim=(0.01, 300))  # fixed, so that two settings can be compared at a glance
+        _plain_log_labels(ax.yaxis)
+        ax.grid(alpha=0.3)
+        self.legend_handles = None
+
+        ax = self.ax_boundary
+        x1 = np.linspace(X[:, 0].min() - margin, X[:, 0].max() + margin, resolution)
+        x2 = np.linspace(X[:, 1].min() - margin, X[:, 1].max() + margin, resolution)
+        self.grid = np.column_stack([a.ravel() for a in np.meshgrid(x1, x2)])
+        self.grid_shape = (len(x2), len(x1))
+        n_classes = int(y.max()) + 1
+        colors = [_CLASS_COLORS[c % len(_CLASS_COLORS)] for c in range(n_classes)]
+        half1, half2 = (x1[1] - x1[0]) / 2, (x2[1] - x2[0]) / 2  # pixel centres on the grid points
+        self.regions = ax.imshow(np.zeros(self.grid_shape), cmap=ListedColormap(colors), vmin=-0.5,
+                                 vmax=n_classes - 0.5, alpha=0.3, origin="lower", interpolation="nearest",
+                                 aspect="auto", extent=(x1[0] - half1, x1[-1] + half1, x2[0] - half2, x2[-1] + half2))
+        self.points = [ax.scatter(X[y == c, 0], X[y == c, 1], s=18, color=colors[c], edgecolors="k",
+                                  linewidths=0.4) for c in range(n_classes)]
+        self.diverged_text = ax.text(0.5, 0.5, "training diverged:\nno decision boundary", ha="center",
+                                     va="center", color="tab:red", transform=ax.transAxes)
+        ax.set(xlim=(x1[0], x1[-1]), ylim=(x2[0], x2[-1]), xlabel="$x_1$", ylabel="$x_2$")
+        fig.suptitle(f"A 2-{hidden}-3 network on the spirals, {epochs} epochs")
+        fig.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.83, wspace=0.22)
+
+    def update(self, run):
+        losses = np.asarray(run["batch_losses"], dtype=float)
+        epochs_axis = np.arange(1, len(losses) + 1) / run["updates_per_epoch"]
+        finite = np.isfinite(losses) & (losses > 0)
+        self.batch_line.set_data(epochs_axis[finite], losses[finite])
+        diverged = bool(run["diverged"])
+        handles = [self.batch_line]
+        if diverged:
+            self.epoch_line.set_data([], [])
+            last = np.flatnonzero(finite)[-1:]  # empty when no loss was finite
+            self.diverged_marker.set_data(epochs_axis[last], losses[last])
+            handles += [self.diverged_marker] if len(last) else []
+        else:
+            means = _epoch_means(run)
+            self.epoch_line.set_data(np.arange(1, len(means) + 1), means)
+            self.diverged_marker.set_data([], [])
+            handles.append(self.epoch_line)
+        if handles != self.legend_handles:  # a new legend only when its entries change
+            self.ax_loss.legend(handles=handles, fontsize="small", loc="upper right")
+            self.legend_handles = handles
+        # An explicit title position (y=1) spares matplotlib a search for tick labels above the Axes.
+        self.ax_loss.set_title(f"{_OPTIMIZER_LABELS[run['optimizer']]}, lr = {run['lr']:g}, "
+                               f"batch size {run['batch_size']}", y=1.0)
+        if not diverged:
+            with _single_blas_thread():
+                self.regions.set_data(run["model"].predict(self.grid).reshape(self.grid_shape))
+        for artist in [self.regions, *self.points]:
+            artist.set_visible(not diverged)
+        self.diverged_text.set_visible(diverged)
+        title = "Decision boundary" if diverged else f"Decision boundary (accuracy {run['accuracy']:.3f})"
+        self.ax_boundary.set_title(title, y=1.0)
+        return self.fig
+
+
+def draw_learning_rate_run(run, fig, resolution=200):
     """Draw the loss curve and the decision boundary of ``run`` into the empty figure ``fig``."""
-    from .plots import plot_decision_boundary
-
-    ax_loss, ax_boundary = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
-    losses = np.asarray(run["batch_losses"], dtype=float)
-    epochs_axis = np.arange(1, len(losses) + 1) / run["updates_per_epoch"]
-    finite = np.isfinite(losses) & (losses > 0)
-    ax_loss.semilogy(epochs_axis[finite], losses[finite], lw=0.7, alpha=0.6, label="mini-batch loss")
-    if not run["diverged"]:
-        means = _epoch_means(run)
-        ax_loss.semilogy(np.arange(1, len(means) + 1), means, "o-", ms=2.5, lw=1.2, label="epoch average")
-    elif finite.any():
-        last = np.flatnonzero(finite)[-1]
-        ax_loss.plot(epochs_axis[last], losses[last], "x", color="tab:red", ms=10, mew=2, label="TrainingDiverged")
-    ax_loss.set(title=f"{_OPTIMIZER_LABELS[run['optimizer']]}, lr = {run['lr']:g}, batch size {run['batch_size']}",
-                xlabel="epoch", ylabel="training loss (log scale)", xlim=(0, run["epochs"]),
-                ylim=(0.01, 300))  # fixed, so that two settings can be compared at a glance
-    _plain_log_labels(ax_loss.yaxis)
-    ax_loss.legend(fontsize="small", loc="upper right")
-    ax_loss.grid(alpha=0.3)
-    if run["diverged"]:
-        ax_boundary.set(title="Decision boundary", xlabel="$x_1$", ylabel="$x_2$", xticks=[], yticks=[])
-        ax_boundary.text(0.5, 0.5, "training diverged:\nno decision boundary", ha="center", va="center",
-                         color="tab:red", transform=ax_boundary.transAxes)
-    else:
-        plot_decision_boundary(run["model"], run["X"], run["y"], ax=ax_boundary, resolution=resolution,
-                               title=f"Decision boundary (accuracy {run['accuracy']:.3f})")
-        ax_boundary.get_legend().remove()
-    fig.suptitle(f"A 2-{run['hidden']}-3 network on the spirals, {run['epochs']} epochs")
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.83, wspace=0.22)
-    return fig
+    X, y = run["X"], run["y"]
+    return _LearningRateFigure(fig, X, y, run["epochs"], run["hidden"], resolution).update(run)
 
 
-def plot_learning_rate_run(run, resolution=100):
+def plot_learning_rate_run(run, resolution=200):
     """Static figure of a :func:`learning_rate_run` result (a new pyplot figure, returned)."""
     import matplotlib.pyplot as plt
 
@@ -173,12 +235,18 @@ def learning_rate_explorer(lr=0.1, batch_size=32, optimizer="sgd", epochs=30):
         "optimizer": widgets.Dropdown(options=[(label, key) for key, label in _OPTIMIZER_LABELS.items()],
                                       value=optimizer, description="optimizer"),
     }
+    figure = []  # built at the first draw
 
-    def render(lr, batch_size, optimizer):
-        run = learning_rate_run(lr=lr, batch_size=batch_size, optimizer=optimizer, epochs=epochs)
-        return learning_rate_summary(run), _figure_png(lambda fig: draw_learning_rate_run(run, fig), (10, 4))
+    def compute(lr, batch_size, optimizer):
+        return learning_rate_run(lr=lr, batch_size=batch_size, optimizer=optimizer, epochs=epochs)
 
-    return _make_explorer("learning-rate explorer (chapter 4)", controls, render)
+    def draw(run):
+        if not figure:
+            figure.append(_LearningRateFigure(_new_figure((10, 4)), run["X"], run["y"], epochs, run["hidden"]))
+        return _png_base64(figure[0].update(run), learning_rate_summary(run))
+
+    return _make_explorer("learning-rate explorer (chapter 4)", controls, compute, learning_rate_summary, draw,
+                          cache_size=64)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -206,6 +274,46 @@ def _shown_layers(depth, max_shown=10):
     return sorted({int(round(v)) for v in np.linspace(1, depth, max_shown)})
 
 
+class _LayerWeights:
+    """The weights ``init(width, width, rng)`` of layers 1, 2, ... drawn from ``default_rng(seed)``,
+    kept for the settings that share them.
+
+    Layer ``l`` gets the same matrix at every depth and every scale (the scale multiplies the
+    products, see :func:`init_signals`), so moving those sliders needs no new random numbers. For
+    30 layers of width 1024, drawing them took longer than the whole forward and backward pass.
+    At most ``max_bytes`` are kept; the least recently used scheme and width go first.
+    """
+
+    def __init__(self, max_bytes=300 * 2**20):
+        self.max_bytes = max_bytes
+        self.stacks = OrderedDict()  # (init, width, seed) -> (generator, [W_1, W_2, ...])
+        self.lock = threading.Lock()  # a cell and an explorer's thread may both ask
+
+    def get(self, init, width, depth, seed):
+        initializer = get_initializer(init)
+        if not isinstance(init, str):  # a function of the learner's: nothing to share it with
+            rng = np.random.default_rng(seed)
+            return [initializer(width, width, rng=rng) for _ in range(depth)]
+        key = (init, width, seed)
+        with self.lock:
+            rng, stack = self.stacks.pop(key, (np.random.default_rng(seed), []))
+            self.stacks[key] = (rng, stack)  # now the most recently used
+            while len(stack) < depth:
+                stack.append(initializer(width, width, rng=rng))
+            self._evict(keep=key)
+            return stack[:depth]
+
+    def _evict(self, keep):
+        def total():
+            return sum(W.nbytes for _, stack in self.stacks.values() for W in stack)
+
+        while total() > self.max_bytes and next(iter(self.stacks)) != keep:
+            self.stacks.popitem(last=False)
+
+
+_LAYER_WEIGHTS = _LayerWeights()
+
+
 def init_signals(depth=10, width=256, activation="tanh", init="xavier_normal", scale=1.0, n_samples=500,
                  seed=2, max_shown=10):
     """Send a batch through ``depth`` x (dense ``width -> width``, activation) and a gradient back.
@@ -226,23 +334,25 @@ def init_signals(depth=10, width=256, activation="tanh", init="xavier_normal", s
     if activation not in _ACTIVATION_BACKWARD:
         raise ValueError(f"init_signals: unknown activation {activation!r}; "
                          f"choose one of {sorted(_ACTIVATION_BACKWARD)}.")
-    depth, width = int(depth), int(width)
+    depth, width, scale = int(depth), int(width), float(scale)
     if depth < 1 or width < 1:
         raise ValueError(f"init_signals: depth and width must be at least 1, got depth={depth}, width={width}.")
     f, f_backward = _ACTIVATION_BACKWARD[activation]
-    initializer = get_initializer(init)
+    weights = _LAYER_WEIGHTS.get(init, width, depth, seed + 1)
     H = np.random.default_rng(seed).standard_normal((n_samples, width))
-    rng_w = np.random.default_rng(seed + 1)
-    weights, pre = [], []
+    pre = []
     act_std = np.empty(depth)
     shown = _shown_layers(depth, max_shown)
     activations = []
-    with np.errstate(all="ignore"):  # scale 3 with ReLU over 30 layers may overflow: that is the lesson
+    # scale 3 with ReLU over 30 layers may overflow: that is the lesson. One BLAS thread: see
+    # _single_blas_thread. H @ (scale * W) is computed as scale * (H @ W): the same up to rounding,
+    # without a scaled copy of every weight matrix.
+    with np.errstate(all="ignore"), _single_blas_thread():
         for layer in range(1, depth + 1):
-            W = scale * initializer(width, width, rng=rng_w)
-            S = H @ W
+            S = H @ weights[layer - 1]
+            if scale != 1.0:
+                S *= scale
             H = f(S)
-            weights.append(W)
             pre.append(S)
             act_std[layer - 1] = H.std()
             if layer in shown:
@@ -256,9 +366,11 @@ def init_signals(depth=10, width=256, activation="tanh", init="xavier_normal", s
             if layer in shown:
                 gradients[shown.index(layer)] = dS
             grad = dS @ weights[layer - 1].T
+            if scale != 1.0:
+                grad *= scale
     return {"act_std": act_std, "grad_std": grad_std, "shown": shown, "activations": activations,
             "gradients": gradients, "depth": depth, "width": width, "activation": activation,
-            "init": init if isinstance(init, str) else getattr(init, "__name__", "custom"), "scale": float(scale)}
+            "init": init if isinstance(init, str) else getattr(init, "__name__", "custom"), "scale": scale}
 
 
 def init_summary(signals):
@@ -271,29 +383,83 @@ def init_summary(signals):
             f"gradient dL/dS std {g[0]:.3g} (layer 1) <- {g[-1]:.3g} (layer {d})")
 
 
+_HISTOGRAM_BINS = 41
+_INIT_ROWS = ("activation $H_l$", "gradient $dL/dS_l$")
+
+
+def _row_histograms(arrays, stds, bins=_HISTOGRAM_BINS):
+    """Histograms of one row of panels on one shared range ``(-limit, limit)``.
+
+    Returns ``(limit, counts, std_labels)``. Values that overflowed (inf, NaN) are left out;
+    ``stds`` are the standard deviations already computed, used when nothing overflowed.
+    """
+    finite = [a if np.isfinite(a).all() else a[np.isfinite(a)] for a in arrays]
+    limit = max((np.abs(a).max() for a in finite if a.size), default=1.0) or 1.0  # one range per row
+    counts, labels = [], []
+    for values, full, std in zip(finite, arrays, stds):
+        # np.histogram's arithmetic with uniform bins, without its checks (twice as fast here):
+        # bin k holds -limit + k * width <= value < -limit + (k + 1) * width; the top edge goes into the last bin.
+        index = ((values + limit) * (bins / (2 * limit))).astype(np.intp)
+        np.minimum(index, bins - 1, out=index)
+        counts.append(np.bincount(index.ravel(), minlength=bins))
+        if values.size:
+            labels.append(f"{std if values is full else values.std():.1e}")
+        else:
+            labels.append("overflow")
+    return limit, counts, labels
+
+
+class _InitFigure:
+    """Histograms of the activations (top row) and the gradients (bottom row), one column per
+    shown layer, built once for a number of columns; ``update(signals)`` changes data and texts.
+
+    Every panel of a row shares one range, so each histogram is drawn in units of that range
+    (-1 to 1) and only the tick labels of the first column change with it.
+    """
+
+    def __init__(self, fig, n_cols):
+        from matplotlib.ticker import NullFormatter
+
+        self.fig = fig
+        self.axes = fig.subplots(2, n_cols, squeeze=False)
+        edges = np.linspace(-1.0, 1.0, _HISTOGRAM_BINS + 1)
+        self.stairs = np.empty(self.axes.shape, dtype=object)
+        for r, label in enumerate(_INIT_ROWS):
+            for c in range(n_cols):
+                ax = self.axes[r, c]
+                self.stairs[r, c] = ax.stairs(np.zeros(_HISTOGRAM_BINS), edges, fill=True, color="tab:blue")
+                ax.set_xlim(-1.05, 1.05)
+                ax.set_xlabel(label, fontsize=7)
+                # One x-range per row, labelled once (long labels would overlap in every panel).
+                ax.set_xticks([-1.0, 0.0, 1.0])
+                if c:
+                    ax.xaxis.set_major_formatter(NullFormatter())
+                ax.tick_params(labelsize=6)
+                ax.set_yticks([])  # counts differ wildly between panels; the shape is what matters
+            self.axes[r, 0].set_ylabel("count", fontsize=8)
+        fig.subplots_adjust(left=0.03, right=0.99, bottom=0.12, top=0.82, wspace=0.15, hspace=0.9)
+
+    def update(self, signals):
+        from matplotlib.ticker import FixedFormatter
+
+        rows = [(signals["activations"], signals["act_std"]), (signals["gradients"], signals["grad_std"])]
+        for r, (arrays, stds) in enumerate(rows):
+            limit, counts, labels = _row_histograms(arrays, [stds[layer - 1] for layer in signals["shown"]])
+            self.axes[r, 0].xaxis.set_major_formatter(FixedFormatter([f"{-limit:.2g}", "0", f"{limit:.2g}"]))
+            for c, (layer, count, label) in enumerate(zip(signals["shown"], counts, labels)):
+                ax = self.axes[r, c]
+                self.stairs[r, c].set_data(values=count)
+                ax.set_ylim(0, 1.05 * max(count.max(), 1))
+                # An explicit title position (y=1) spares matplotlib a search for tick labels above it.
+                ax.set_title(f"layer {layer}\nstd {label}", fontsize=7, y=1.0)
+        self.fig.suptitle(f"{signals['depth']} layers of width {signals['width']}, {signals['activation']}, "
+                          f"{_scheme_label(signals['init'])}, scale {signals['scale']:g}")
+        return self.fig
+
+
 def draw_init_signals(signals, fig):
     """Histograms of the activations (top row) and gradients (bottom row) of the shown layers."""
-    rows = {"activation $H_l$": signals["activations"], "gradient $dL/dS_l$": signals["gradients"]}
-    axes = fig.subplots(2, len(signals["shown"]), squeeze=False)
-    for r, (label, arrays) in enumerate(rows.items()):
-        finite = [a[np.isfinite(a)] for a in arrays]
-        limit = max((np.abs(a).max() for a in finite if a.size), default=1.0) or 1.0  # one range per row
-        for c, (layer, values) in enumerate(zip(signals["shown"], finite)):
-            ax = axes[r, c]
-            counts, edges = np.histogram(values, bins=41, range=(-limit, limit))
-            ax.stairs(counts, edges, fill=True, color="tab:blue")  # one artist: much faster than 41 bars
-            std = f"{values.std():.1e}" if values.size else "overflow"
-            ax.set_title(f"layer {layer}\nstd {std}", fontsize=7)
-            ax.set_xlabel(label, fontsize=7)
-            # One x-range per row, labelled once (long labels would overlap in every panel).
-            ax.set_xticks([-limit, 0, limit], [f"{-limit:.2g}", "0", f"{limit:.2g}"] if c == 0 else [])
-            ax.tick_params(labelsize=6)
-            ax.set_yticks([])  # counts differ wildly between panels; the shape is what matters
-        axes[r, 0].set_ylabel("count", fontsize=8)
-    fig.suptitle(f"{signals['depth']} layers of width {signals['width']}, {signals['activation']}, "
-                 f"{_scheme_label(signals['init'])}, scale {signals['scale']:g}")
-    fig.subplots_adjust(left=0.03, right=0.99, bottom=0.12, top=0.82, wspace=0.15, hspace=0.9)
-    return fig
+    return _InitFigure(fig, len(signals["shown"])).update(signals)
 
 
 def plot_init_signals(signals):
@@ -320,14 +486,24 @@ def init_explorer(depth=10, width=256, activation="tanh", init="xavier_normal", 
         "scale": widgets.FloatSlider(value=scale, min=0.1, max=3.0, step=0.1, description="scale",
                                      readout_format=".1f", continuous_update=False),
     }
+    figures = {}  # number of columns -> _InitFigure
 
-    def render(**settings):
-        # 500 samples (chapter 5's batch) up to width 256, fewer for wider layers: at most 128,000
-        # values per histogram keeps a 30-layer stack of width 1024 to about a second.
-        signals = init_signals(**settings, n_samples=min(500, 128_000 // settings["width"]))
-        return init_summary(signals), _figure_png(lambda fig: draw_init_signals(signals, fig), (10, 4.3))
+    def compute(scale, **settings):
+        # 500 samples (chapter 5's batch) up to width 256 (128,000 values per histogram), and 64,000
+        # values for wider layers: 62 samples of width 1024, which still give smooth histograms,
+        # while the cost grows with samples x width**2. The slider's 0.30000000000000004 is 0.3.
+        width = settings["width"]
+        return init_signals(**settings, scale=round(scale, 2), n_samples=500 if width <= 256 else 64_000 // width)
 
-    return _make_explorer("initialization explorer (chapter 5)", controls, render)
+    def draw(signals):
+        n_cols = len(signals["shown"])
+        if n_cols not in figures:
+            figures[n_cols] = _InitFigure(_new_figure((10, 4.3)), n_cols)
+        return _png_base64(figures[n_cols].update(signals), init_summary(signals))
+
+    # A cached result holds up to 20 arrays of 128,000 values (20 MB): keep a few.
+    return _make_explorer("initialization explorer (chapter 5)", controls, compute, init_summary, draw,
+                          cache_size=4)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -388,9 +564,20 @@ def dropout_run(p=0.5, epochs=150, hidden=100, n_train=60, n_val=300, seed=0):
     p = round(float(p), 3)
     settings = dict(epochs=epochs, hidden=hidden, n_train=n_train, n_val=n_val, seed=seed)
     history = _train_with_dropout(p, **settings)
-    reference = history if p == 0 else _train_with_dropout(0.0, **settings)
+    reference = history if p == 0 else _reference_run(**settings)
     return {"history": history, "reference": reference, "stats": dropout_statistics(p, seed=seed), "p": p,
             "epochs": epochs, "n_train": n_train}
+
+
+_REFERENCE_RUNS = {}
+
+
+def _reference_run(**settings):
+    """The run without dropout: the same for every p, so it is trained once per setting."""
+    key = tuple(sorted(settings.items()))
+    if key not in _REFERENCE_RUNS:
+        _REFERENCE_RUNS[key] = _train_with_dropout(0.0, **settings)
+    return _REFERENCE_RUNS[key]
 
 
 def dropout_summary(run):
@@ -405,32 +592,58 @@ def dropout_summary(run):
             f"(without dropout: final {ref.val_loss[-1]:.3f})")
 
 
+class _DropoutFigure:
+    """Bars of the train/test mean activations (left) and the loss curves (right), built once;
+    ``update(run)`` changes the bar heights, the curves and the texts."""
+
+    def __init__(self, fig, schemes, epochs):
+        self.fig = fig
+        self.ax_bars, self.ax_curves = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.3]})
+        ax = self.ax_bars
+        x = np.arange(len(schemes))
+        zeros = np.zeros(len(schemes))
+        self.train_bars = ax.bar(x - 0.2, zeros, width=0.4, label="training time (with dropout)")
+        self.test_bars = ax.bar(x + 0.2, zeros, width=0.4, label="test time")
+        ax.set_xticks(x, [n.replace(", ", ",\n") for n in schemes], fontsize="small")
+        ax.set(ylabel="mean activation into the next layer", xlabel="scheme")
+        ax.legend(fontsize="small", loc="upper left")
+        ax = self.ax_curves
+        (self.train_line,) = ax.plot([], [], color="tab:blue", lw=1, label="training loss (dropout on)")
+        (self.val_line,) = ax.plot([], [], color="tab:orange", lw=1.8, label="validation loss")
+        (self.ref_line,) = ax.plot([], [], "--", color="tab:gray", lw=1, label="validation loss, no dropout")
+        ax.set(xlabel="epoch", ylabel="cross-entropy loss", xlim=(1 - 0.05 * (epochs - 1), epochs + 0.05 * (epochs - 1)))
+        ax.grid(alpha=0.3)
+        self.legend_handles = None
+        fig.suptitle("Dropout: matching means at training and test time, and its effect on overfitting")
+        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.17, top=0.83, wspace=0.22)
+
+    def update(self, run):
+        means = np.array(list(run["stats"].values()))
+        for bars, heights in [(self.train_bars, means[:, 0]), (self.test_bars, means[:, 1])]:
+            for bar, height in zip(bars, heights):
+                bar.set_height(height)
+        # An explicit title position (y=1) spares matplotlib a search for tick labels above the Axes.
+        self.ax_bars.set_title(f"Mean activation, p = {run['p']:.2f}", y=1.0)
+        self.ax_bars.set_ylim(0, 1.25 * max(means.max(), 1e-9))
+        h, ref = run["history"], run["reference"]
+        epochs_axis = np.arange(1, len(h.loss) + 1)
+        self.train_line.set_data(epochs_axis, h.loss)
+        self.val_line.set_data(epochs_axis, h.val_loss)
+        self.ref_line.set_data(epochs_axis, ref.val_loss)
+        self.ref_line.set_visible(run["p"] != 0)  # without dropout, the reference is the run itself
+        handles = [self.train_line, self.val_line] + ([self.ref_line] if run["p"] != 0 else [])
+        if handles != self.legend_handles:  # a new legend only when its entries change
+            self.ax_curves.legend(handles=handles, fontsize="small", loc="upper center")
+            self.legend_handles = handles
+        top = max(1.0, min(2.0, 1.1 * max(max(h.val_loss), max(ref.val_loss))))
+        self.ax_curves.set_ylim(0, top)
+        self.ax_curves.set_title(f"{run['n_train']} training points, dropout p = {run['p']:.2f}", y=1.0)
+        return self.fig
+
+
 def draw_dropout_run(run, fig):
     """Bars of the train/test mean activations (left) and the loss curves (right)."""
-    ax_bars, ax_curves = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.3]})
-    names = list(run["stats"])
-    means = np.array([run["stats"][n] for n in names])
-    x = np.arange(len(names))
-    ax_bars.bar(x - 0.2, means[:, 0], width=0.4, label="training time (with dropout)")
-    ax_bars.bar(x + 0.2, means[:, 1], width=0.4, label="test time")
-    ax_bars.set_xticks(x, [n.replace(", ", ",\n") for n in names], fontsize="small")
-    ax_bars.set(title=f"Mean activation, p = {run['p']:.2f}", ylabel="mean activation into the next layer",
-                xlabel="scheme", ylim=(0, 1.25 * max(means.max(), 1e-9)))
-    ax_bars.legend(fontsize="small", loc="upper left")
-    h, ref = run["history"], run["reference"]
-    epochs_axis = np.arange(1, len(h.loss) + 1)
-    ax_curves.plot(epochs_axis, h.loss, color="tab:blue", lw=1, label="training loss (dropout on)")
-    ax_curves.plot(epochs_axis, h.val_loss, color="tab:orange", lw=1.8, label="validation loss")
-    if run["p"] != 0:
-        ax_curves.plot(epochs_axis, ref.val_loss, "--", color="tab:gray", lw=1, label="validation loss, no dropout")
-    top = max(1.0, min(2.0, 1.1 * max(max(h.val_loss), max(ref.val_loss))))
-    ax_curves.set(title=f"{run['n_train']} training points, dropout p = {run['p']:.2f}", xlabel="epoch",
-                  ylabel="cross-entropy loss", ylim=(0, top))
-    ax_curves.legend(fontsize="small", loc="upper center")
-    ax_curves.grid(alpha=0.3)
-    fig.suptitle("Dropout: matching means at training and test time, and its effect on overfitting")
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.17, top=0.83, wspace=0.22)
-    return fig
+    return _DropoutFigure(fig, list(run["stats"]), run["epochs"]).update(run)
 
 
 def plot_dropout_run(run):
@@ -446,12 +659,24 @@ def dropout_explorer(p=0.5, epochs=150):
 
     controls = {"p": widgets.FloatSlider(value=p, min=0.0, max=0.9, step=0.05, description="drop prob. p",
                                          readout_format=".2f", continuous_update=False, style=_WIDE_LABEL)}
+    figure = []  # built at the first draw
 
-    def render(p):
-        run = dropout_run(p=p, epochs=epochs)
-        return dropout_summary(run), _figure_png(lambda fig: draw_dropout_run(run, fig), (10, 4))
+    def compute(p):
+        return dropout_run(p=p, epochs=epochs)
 
-    return _make_explorer("dropout explorer (chapter 6)", controls, render)
+    def draw(run):
+        if not figure:
+            figure.append(_DropoutFigure(_new_figure((10, 4)), list(run["stats"]), epochs))
+        return _png_base64(figure[0].update(run), dropout_summary(run))
+
+    def ahead(values):  # the slider's values, nearest first: after one move, the next ones are ready
+        slider = controls["p"]
+        steps = int(round((slider.max - slider.min) / slider.step))
+        options = [round(slider.min + k * slider.step, 10) for k in range(steps + 1)]
+        return [{"p": q} for q in sorted(options, key=lambda q: abs(q - values["p"]))]
+
+    return _make_explorer("dropout explorer (chapter 6)", controls, compute, dropout_summary, draw,
+                          cache_size=19, ahead=ahead)  # every value of the slider
 
 
 # ---------------------------------------------------------------------------------------------
@@ -461,16 +686,26 @@ def dropout_explorer(p=0.5, epochs=150):
 _WIDE_LABEL = {"description_width": "initial"}
 
 
+_BLAS_LIMIT_LOCK = threading.RLock()
+
+
+@contextlib.contextmanager
 def _single_blas_thread():
     """Run NumPy's matrix products on one thread when threadpoolctl is installed (it comes with
     scikit-learn). For the small matrices of these explorers, threads cost more than they save:
     on a busy two-core machine a training run was ten times slower with two threads than with one.
-    The results are the same either way."""
+    The results are the same either way.
+
+    The limit is a setting of the whole process, which threadpoolctl sets and then restores: a lock
+    keeps a cell and an explorer's thread from doing that at the same time (the one restoring last
+    could leave NumPy on one thread for good)."""
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:
-        return contextlib.nullcontext()
-    return threadpool_limits(1, user_api="blas")
+        yield
+        return
+    with _BLAS_LIMIT_LOCK, threadpool_limits(1, user_api="blas"):
+        yield
 
 
 def _plain_log_labels(axis):
@@ -481,15 +716,50 @@ def _plain_log_labels(axis):
     axis.set_minor_formatter(NullFormatter())
 
 
-def _figure_png(draw, figsize, dpi=80):
-    """Draw into a new matplotlib Figure (not registered with pyplot, so nothing else shows it)
-    and return the PNG, base64-encoded."""
+class _Cache:
+    """The last ``size`` results by key: ``get(key, make)`` calls ``make()`` only for a new key."""
+
+    def __init__(self, size):
+        self.size, self.items = size, OrderedDict()
+
+    def __contains__(self, key):
+        return key in self.items
+
+    def get(self, key, make):
+        if key in self.items:
+            self.items.move_to_end(key)
+            return self.items[key]
+        value = self.items[key] = make()
+        if len(self.items) > self.size:
+            self.items.popitem(last=False)
+        return value
+
+
+#: The explorers work in background threads (see _make_explorer). Only one of them computes or draws
+#: at a time: matplotlib's font cache is shared by all figures, and there are two cores to share.
+_WORK_LOCK = threading.Lock()
+
+
+def _new_figure(figsize, dpi=80):
+    """A matplotlib Figure with an Agg canvas, not registered with pyplot (nothing else shows it)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=figsize)
-    draw(fig)
+    fig = Figure(figsize=figsize, dpi=dpi)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _png_base64(fig, description):
+    """Render ``fig`` to PNG and return it base64-encoded.
+
+    ``description`` goes into the PNG's Description text chunk: the browser test reads it to
+    check that the image shown is the one of the slider's final value. zlib level 1 instead of 6:
+    a third larger, and encoding takes a few milliseconds instead of twenty.
+    """
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
+    fig.savefig(buffer, format="png", dpi=fig.dpi, metadata={"Description": description},
+                pil_kwargs={"compress_level": 1})
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -513,28 +783,137 @@ def _explorer_class():
     return _EXPLORER_CLASS
 
 
-def _make_explorer(title, controls, render):
-    """Controls on top, a summary line, then the figure; every control change calls ``render``.
+class _LatestOnly:
+    """Runs ``job(request)`` in one background thread for the latest request only.
 
-    ``render(**values)`` returns ``(summary, png_base64)``. The figure goes into an Output
-    widget by setting its ``outputs`` directly, which works the same inside a cell, in a
-    callback, and with no front end at all (no output is captured from the kernel's streams).
+    ``submit(request)`` returns at once. While a job runs, new requests replace each other; when it
+    ends, the latest one (if any) runs next. A fast drag of a slider therefore costs at most one
+    redraw after the one in progress, and the last redraw is always of the final value.
+
+    ``spare()``, if given, is called in the same thread whenever no request is waiting, to do one
+    small piece of work ahead (it returns False when there is nothing left); requests are looked
+    for between two pieces.
+    """
+
+    def __init__(self, job, spare=None):
+        self.job, self.spare = job, spare
+        self.lock = threading.Lock()
+        self.pending = None
+        self.working = False  # a job (not a spare piece) is running
+        self.thread = None
+        self.idle = threading.Event()
+        self.idle.set()
+
+    def submit(self, request, on_start=None):
+        """Queue ``request``; call ``on_start()`` first when no other request is waiting or drawn."""
+        with self.lock:
+            if on_start is not None and self.pending is None and not self.working:
+                on_start()  # under the lock: the thread cannot take the request and show it before
+            self.pending = request
+            self.idle.clear()
+            if self.thread is not None:
+                return  # the running thread takes it next
+            self.thread = threading.Thread(target=self._run, name="nnlib-explorer", daemon=True)
+            self.thread.start()
+
+    def _run(self):
+        while True:
+            with self.lock:
+                request, self.pending = self.pending, None
+                self.working = request is not None
+                if request is None:
+                    self.idle.set()
+            if request is not None:
+                self.job(request)
+                continue
+            if self.spare is None or not self.spare():
+                with self.lock:
+                    if self.pending is None:  # else a request came during the last spare piece
+                        self.thread = None
+                        return
+
+    def wait(self, timeout=None):
+        """Block until every submitted request has been shown; False if ``timeout`` s passed first."""
+        return self.idle.wait(timeout)
+
+
+def _settings_key(values):
+    """A cache key for control values; floats to 6 decimals (the slider's 0.5499999999 is 0.55)."""
+    return tuple(sorted((name, round(v, 6) if isinstance(v, float) else v) for name, v in values.items()))
+
+
+def _make_explorer(title, controls, compute, summarize, draw, cache_size, ahead=None):
+    """Controls on top, a summary line, then the figure; every control change redraws.
+
+    ``compute(**values)`` returns a result (the last ``cache_size`` are kept, so going back to a
+    setting costs only the drawing), ``summarize(result)`` its one-line summary and
+    ``draw(result)`` its figure as a base64 PNG. The first figure is drawn before this returns
+    (so that a stored notebook holds it); later ones in a background thread (:class:`_LatestOnly`).
+    ``ahead(values)``, if given, lists settings to compute while the thread has nothing else to
+    do, nearest first; it starts after the first control change (not while a notebook runs).
+    The figure goes into an Output widget by setting its ``outputs`` directly, which works the
+    same inside a cell, in a thread, and with no front end at all.
+
+    The box gets ``compute`` (not cached), ``draw`` and ``render(**values) -> (summary, png)`` (used by
+    benchmarks/bench_explorers.py), ``redraw()`` (synchronous) and ``wait(timeout=None)``, which
+    returns once the figure shows the controls' current values.
     """
     import ipywidgets as widgets
 
     summary = widgets.HTML(layout=widgets.Layout(margin="4px 0 0 0"))
     figure = widgets.Output()
 
-    def redraw(change=None):
-        if change is not None:  # in a callback: say that something is happening (a few seconds at most)
-            summary.value = "<span>computing ...</span>"
-        text, png = render(**{name: control.value for name, control in controls.items()})
+    results = _Cache(cache_size)
+    todo = []  # settings to compute ahead
+
+    def render(**values):
+        with _WORK_LOCK:
+            result = results.get(_settings_key(values), lambda: compute(**values))
+            return summarize(result), draw(result)
+
+    def show(values):
+        try:
+            text, png = render(**values)
+        except Exception as err:  # noqa: BLE001 - in a thread nobody would see the traceback
+            summary.value = f"<span>the explorer failed: {html.escape(f'{type(err).__name__}: {err}')}</span>"
+            return
         summary.value = f"<span>{html.escape(text)}</span>"
         figure.outputs = ({"output_type": "display_data", "metadata": {},
                            "data": {"image/png": png, "text/plain": text}},)
+        todo[:] = ahead(values) if ahead is not None else []
+
+    def compute_ahead():
+        """Compute one setting of ``todo`` that is not cached yet; False when none is left."""
+        while todo:
+            values = todo.pop(0)
+            with _WORK_LOCK:
+                if _settings_key(values) in results:
+                    continue
+                try:
+                    results.get(_settings_key(values), lambda: compute(**values))
+                except Exception:  # noqa: BLE001 - only a guess; a real request would report it
+                    pass
+            return True
+        return False
+
+    def current_values():
+        return {name: control.value for name, control in controls.items()}
+
+    worker = _LatestOnly(show, spare=compute_ahead)
+
+    def computing():  # say that something is happening (well under a second)
+        summary.value = "<span>computing ...</span>"
+
+    def on_change(change):
+        worker.submit(current_values(), on_start=computing)
+
+    def redraw():
+        worker.wait()
+        show(current_values())
+        todo.clear()  # computing ahead starts with the first control change
 
     for control in controls.values():
-        control.observe(redraw, names="value")
+        control.observe(on_change, names="value")
     redraw()
     box = _explorer_class()(children=[widgets.HBox(list(controls.values()),
                                                    layout=widgets.Layout(flex_flow="row wrap")),
@@ -544,6 +923,8 @@ def _make_explorer(title, controls, render):
     box.add_class("nnlib-explorer")
     summary.add_class("nnlib-explorer-summary")
     figure.add_class("nnlib-explorer-figure")
-    # Exposed for tests and for learners who want to poke at them.
-    box.controls, box.summary, box.figure, box.redraw = controls, summary, figure, redraw
+    # Exposed for tests, benchmarks and learners who want to poke at them.
+    box.controls, box.summary, box.figure = controls, summary, figure
+    box.compute, box.draw, box.render, box.redraw, box.wait = compute, draw, render, redraw, worker.wait
+    box.results = results
     return box

@@ -1,9 +1,9 @@
 """The benchmarks must keep running, and the optimizations they measure must keep nnlib correct.
 
-Tiny runs of benchmarks/bench_mlp.py and benchmarks/ablation.py, their FLOP count, the seed-style
-network, and the properties of nnlib the speed relies on (float32 stays float32, no input
-gradient in fit, the ReLU mask). Correctness only: no timing is asserted here (the benchmark
-reports speed, as ratios).
+Tiny runs of benchmarks/bench_mlp.py, benchmarks/ablation.py and benchmarks/bench_explorers.py,
+their FLOP count, the seed-style network, and the properties of nnlib the speed relies on
+(float32 stays float32, no input gradient in fit, the ReLU mask). Correctness only: no timing is
+asserted here (the benchmarks report speed, as ratios and medians).
 """
 
 import importlib.util
@@ -90,6 +90,24 @@ def test_quick_run_prints_every_implementation():
     if "PyTorch" in losses:
         assert np.allclose(losses["nnlib (fit)"], losses["PyTorch"], atol=1e-3)
     assert "digits" in out
+
+
+def test_explorer_benchmark_quick_run():
+    """benchmarks/bench_explorers.py on tiny sizes: every case prints its compute and draw times."""
+    pytest.importorskip("matplotlib")
+    pytest.importorskip("ipywidgets")
+    proc = subprocess.run([sys.executable, str(BENCH / "bench_explorers.py"), "--quick"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "logical cores" in out and out.count("load average") == 2 and "of a core while measuring" in out
+    rows = [line for line in out.splitlines() if line.endswith("met")]
+    explorers = [row.split("  ")[0] for row in rows]
+    assert explorers == ["learning rate"] * 2 + ["initialization"] * 3 + ["dropout"] * 3, out
+    for row in rows:
+        wall, cpu = row.split("|")[:2]
+        assert len(wall.split()[-3:]) == 3 and all(float(v) >= 0 for v in wall.split()[-3:]), row
+        assert all(float(v) >= 0 for v in cpu.split()), row
 
 
 @pytest.mark.parametrize("undone", ablation.OPTIMIZATIONS)

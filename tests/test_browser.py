@@ -1,25 +1,33 @@
 """The explorers and the chapters, tried the way a learner uses them: JupyterLab in a real browser.
 
-One JupyterLab server (127.0.0.1, a random free port, a token, a temporary root holding copies of
-the notebooks) and one headless Chromium (the system's, Debian package ``chromium``; Playwright's
-own browser download is never used) serve all tests of this module. Playwright drives Chromium
-over the DevTools protocol. The tests
+One JupyterLab server (127.0.0.1, a random free port, a token) started at the course root, as the
+README tells a learner to (``jupyter lab`` in the course folder), so that every relative link
+works; and one headless Chromium (the system's, Debian package ``chromium``; Playwright's own
+browser download is never used) serve all tests of this module. Playwright drives Chromium over
+the DevTools protocol. The tests
 
-* open chapter 4, run all cells, move the learning-rate explorer's slider with the keyboard and
-  check that the kernel-side callback rewrote the summary line and replaced the figure;
+* open chapters 4, 5 and 6, run the explorer's cell (chapter 4: all cells), move the explorer's
+  slider with the keyboard and check that the figure changed and is the one of the slider's
+  final value (the PNG names its setting), after one step and after three quick steps. They
+  print, per explorer, the time from the key press to the new image shown (reported, never
+  asserted);
 * open a chapter and an exercise notebook and check that they render without error outputs and
-  with their LaTeX typeset by MathJax.
+  with their LaTeX typeset by MathJax;
+* follow a chapter's link to its exercise sheet (``../exercises/...``) and check that it opens.
 
+Nothing is saved: autosave is off, and the notebooks are checked to be unchanged at the end.
 Both processes are started here with ``start_new_session=True`` and always stopped by process id
 (process group, then the kernels the server started), even when a test fails. A failing test
 saves a screenshot in a temporary folder and prints its path. Without Chromium or Playwright the
-tests skip and say why.
+tests skip and say why (with CI set, a missing Chromium fails).
 
 Run alone: ``python -m pytest tests/test_browser.py -q -o addopts="" -p no:cacheprovider -s``
 """
 
+import base64
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -34,9 +42,20 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-EXPLORER_CHAPTER = "chapters/04_training.ipynb"  # has the learning-rate explorer
 LATEX_CHAPTER = "chapters/02_softmax_cross_entropy.ipynb"
 EXERCISE_CANDIDATES = ["exercises/ex02_softmax.ipynb", "exercises/ex01_forward.ipynb", "exercises/ex03_backprop.ipynb"]
+LINK_CHAPTER, LINKED_EXERCISE = "chapters/01_forward_propagation.ipynb", "exercises/ex01_forward.ipynb"
+
+# explorer -> (its chapter, the code of its cell, run all cells first?, where the summary line (and
+# the figure's Description) gives the value of the moved slider, which is the explorer's first one)
+EXPLORERS = {
+    "learning rate": ("chapters/04_training.ipynb", "nnlib.explorers.learning_rate_explorer()", True,
+                      r"\blr ([0-9.e+-]+),"),
+    "initialization": ("chapters/05_initialization.ipynb", "nnlib.explorers.init_explorer()", False,
+                       r"^depth (\d+),"),
+    "dropout": ("chapters/06_regularization_dropout.ipynb", "nnlib.explorers.dropout_explorer()", False,
+                r"^p = ([0-9.]+):"),
+}
 
 SERVER_START_TIMEOUT = 90  # seconds; every wait below is on a condition, these are upper bounds
 RUN_ALL_TIMEOUT = 240
@@ -171,21 +190,18 @@ def artifacts_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("browser-test-artifacts")
 
 
-def _lab_root(base):
-    """A temporary root with copies of the notebooks the tests open (same relative paths)."""
-    root = base / "root"
-    exercise = next((p for p in EXERCISE_CANDIDATES if (REPO / p).exists()), None)
-    for rel in [EXPLORER_CHAPTER, LATEX_CHAPTER] + ([exercise] if exercise else []):
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(REPO / rel, root / rel)
-    return root, exercise
+def _notebook_snapshot():
+    """Every notebook of the course and its bytes: the tests must leave them as they were."""
+    return {p: p.read_bytes() for p in sorted(REPO.glob("*/*.ipynb"))}
 
 
 def _write_lab_settings(settings_dir):
     """User settings for the test server: every cell attached to the page (so off-screen cells
-    are rendered and typeset too), and no news or update checks (nothing goes to the network)."""
+    are rendered and typeset too), no autosave (the server runs on the course folder itself), and
+    no news or update checks (nothing goes to the network)."""
     settings = {
         "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+        "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
         "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
             {"fetchNews": "false", "checkForUpdates": False, "doNotDisturbMode": True},
     }
@@ -197,9 +213,13 @@ def _write_lab_settings(settings_dir):
 
 @pytest.fixture(scope="module")
 def lab(chromium_path, tmp_path_factory, artifacts_dir):
-    """A JupyterLab server; yields dict(url, token, exercise). Stopped by pid at the end."""
+    """A JupyterLab server at the course root; yields dict(url, token, exercise). Stopped by pid
+    at the end, after checking that no notebook was changed."""
     base = tmp_path_factory.mktemp("jupyterlab")
-    root, exercise = _lab_root(base)
+    root = REPO  # where the README starts Jupyter: links from chapters to ../exercises/ resolve
+    exercise = next((p for p in EXERCISE_CANDIDATES if (REPO / p).exists()), None)
+    notebooks_before = _notebook_snapshot()
+    checkpoints_before = {p for p in REPO.rglob(".ipynb_checkpoints") if ".git" not in p.parts}
     settings_dir = base / "settings"
     _write_lab_settings(settings_dir)
     port, token = free_port(), uuid.uuid4().hex
@@ -248,7 +268,12 @@ def lab(chromium_path, tmp_path_factory, artifacts_dir):
         kill_group(server)
         survivors = kill_pids(sorted(kernels))
         log.close()
+        for folder in {p for p in REPO.rglob(".ipynb_checkpoints") if ".git" not in p.parts} - checkpoints_before:
+            shutil.rmtree(folder, ignore_errors=True)  # made by the server for the notebooks it opened
         assert not survivors, f"processes started by JupyterLab still alive after SIGKILL: {survivors}"
+        changed = [str(p.relative_to(REPO)) for p, data in _notebook_snapshot().items()
+                   if notebooks_before.get(p) != data]
+        assert not changed, f"the browser tests changed notebooks of the course: {changed}"
 
 
 @pytest.fixture(scope="module")
@@ -309,7 +334,8 @@ def screenshot_on_failure(page, artifacts_dir, name):
 def open_notebook(browser, lab, rel_path):
     page = browser.contexts[0].new_page() if browser.contexts else browser.new_context().new_page()
     page.set_default_timeout(60_000)
-    page.goto(f"{lab['url']}/lab/tree/{rel_path}?token={lab['token']}")
+    # ?reset: a new, empty workspace, so that the notebooks of earlier tests are not opened again
+    page.goto(f"{lab['url']}/lab/tree/{rel_path}?reset&token={lab['token']}")
     page.locator(".jp-NotebookPanel .jp-Notebook .jp-Cell").first.wait_for(state="attached")
     return page
 
@@ -364,55 +390,141 @@ def error_outputs(page):
 # ---------------------------------------------------------------------------------------------
 
 
-def test_explorer_slider_redraws_in_jupyterlab(browser, lab, artifacts_dir):
-    """Run chapter 4 in JupyterLab, press ArrowRight on the learning-rate slider, and see the
-    kernel-side callback change both the summary line and the figure."""
-    page = open_notebook(browser, lab, EXPLORER_CHAPTER)
-    with screenshot_on_failure(page, artifacts_dir, "explorer"):
-        wait_kernel_idle(lab, EXPLORER_CHAPTER, SERVER_START_TIMEOUT)
+def run_cell(page, cell, number, timeout):
+    """Run one code cell (select it, Ctrl+Enter) and wait for its prompt to show ``[number]``."""
+    cell.locator(".jp-InputPrompt").click()
+    page.keyboard.press("Control+Enter")
+    prompt = cell.locator(".jp-InputPrompt")
+    try:
+        wait_for(lambda: prompt.inner_text().strip().startswith(f"[{number}]"), timeout,
+                 f"the cell to run (its prompt still says {prompt.inner_text()!r})", interval=0.1)
+    except TimeoutError as err:
+        pytest.fail(str(err), pytrace=False)
+
+
+def png_description(src):
+    """The Description text chunk of a data:image/png;base64 URL (the explorers write their summary there)."""
+    png = base64.b64decode(src.split(",", 1)[1])
+    pos = 8
+    while pos < len(png):
+        length = int.from_bytes(png[pos:pos + 4], "big")
+        if png[pos + 4:pos + 8] == b"tEXt":
+            key, _, value = png[pos + 8:pos + 8 + length].partition(b"\0")
+            if key == b"Description":
+                return value.decode("latin-1")
+        pos += 12 + length
+    return None
+
+
+# JavaScript: record, in the page's own clock, every key press and every new figure image of the
+# explorer (once the browser has decoded it, i.e. it can be shown).
+RECORD_TIMES_JS = """explorer => {
+    const log = window.__nnlibExplorerLog = {keys: [], images: [], computing: []};
+    document.addEventListener('keydown', () => log.keys.push(performance.now()), true);
+    const summary = explorer.querySelector('.nnlib-explorer-summary');
+    new MutationObserver(() => {
+        if (summary.innerText.startsWith('computing')) log.computing.push(performance.now());
+    }).observe(summary, {subtree: true, childList: true, characterData: true});
+    const figure = explorer.querySelector('.nnlib-explorer-figure');
+    let last = (figure.querySelector('img') || {}).src;
+    new MutationObserver(() => {
+        const img = figure.querySelector('img');
+        if (!img || !img.src || img.src === last) return;
+        last = img.src;
+        const src = img.src;
+        img.decode().catch(() => null).then(() => log.images.push({shown: performance.now(), src}));
+    }).observe(figure, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
+}"""
+
+
+def shows_value(description, value_pattern, readout):
+    """Does a figure's Description give the slider value ``readout`` (e.g. "0.100" for lr 0.1)?"""
+    found = re.search(value_pattern, description or "")
+    return found is not None and float(found.group(1)) == float(readout)
+
+
+def move_slider(page, explorer, presses, value_pattern):
+    """Press ArrowRight ``presses`` times on the explorer's first slider, as fast as the keyboard
+    goes; wait until the figure shown is the one of the slider's final readout. Returns the
+    readout, the ms from the last key press to that image, the ms from the first key press to the
+    kernel's first answer ("computing ..."), and the number of images shown meanwhile."""
+    page.evaluate("() => { const log = window.__nnlibExplorerLog; log.keys = []; log.images = []; log.computing = []; }")
+    src_before = explorer.locator(".nnlib-explorer-figure img").get_attribute("src")
+    explorer.locator(".widget-slider .noUi-handle").first.focus()
+    for _ in range(presses):
+        page.keyboard.press("ArrowRight")
+    readout = explorer.locator(".widget-slider .widget-readout").first
+    state = {}
+
+    def final_image_shown():
+        log = page.evaluate("() => window.__nnlibExplorerLog")
+        state.update(log=log, readout=readout.inner_text().strip())
+        return log["images"] and shows_value(png_description(log["images"][-1]["src"]), value_pattern,
+                                             state["readout"])
+
+    try:
+        wait_for(final_image_shown, CALLBACK_TIMEOUT, "the figure of the slider's final value", interval=0.05)
+    except TimeoutError:
+        shown = [png_description(image["src"]) for image in state["log"]["images"]]
+        pytest.fail(f"after {presses} x ArrowRight the slider reads {state['readout']!r}, but the figures "
+                    f"shown were {shown}",
+                    pytrace=False)
+    log = state["log"]
+    src_after = log["images"][-1]["src"]
+    assert src_after != src_before and src_after.startswith("data:image/png;base64,")
+    summary = explorer.locator(".nnlib-explorer-summary")
+    wait_for(lambda: summary.inner_text() == png_description(src_after), 10,
+             "the summary line to be the one of the figure shown")
+    assert len(log["keys"]) == presses, log["keys"]
+    answered = log["computing"][0] - log["keys"][0] if log["computing"] else float("nan")
+    return state["readout"], log["images"][-1]["shown"] - log["keys"][-1], answered, len(log["images"])
+
+
+@pytest.mark.parametrize("name", list(EXPLORERS))
+def test_explorer_slider_redraws_in_jupyterlab(browser, lab, artifacts_dir, capsys, name):
+    """Open the explorer's chapter, run its cell, move its slider with the keyboard: the figure
+    changes to the one of the slider's final value, after one step and after three quick ones.
+    Prints the time from the key press to the new image shown."""
+    chapter, code, run_all, value_pattern = EXPLORERS[name]
+    page = open_notebook(browser, lab, chapter)
+    with screenshot_on_failure(page, artifacts_dir, f"explorer-{name.replace(' ', '-')}"):
+        wait_kernel_idle(lab, chapter, SERVER_START_TIMEOUT)
         # As stored (not yet run, not trusted): the explorer's output falls back to its text form.
-        stored = page.locator(".jp-OutputArea-output", has_text="learning-rate explorer (chapter 4): run this cell")
+        stored = page.locator(".jp-OutputArea-output", has_text="explorer (chapter ")
         stored.first.wait_for(state="visible")
         assert not error_outputs(page), f"error outputs in the stored chapter: {error_outputs(page)}"
-        stored.first.scroll_into_view_if_needed()
-        page.screenshot(path=str(artifacts_dir / "explorer-stored.png"))
-        # Clear the stored outputs first: then "every prompt shows a number" means this run finished.
+        # Clear the stored outputs first: then a prompt with a number means this run executed the cell.
         click_menu(page, "Edit", "Clear Outputs of All Cells")
         page.wait_for_function("() => !document.querySelector('.jp-Notebook .jp-OutputArea-output')")
-        click_menu(page, "Run", "Run All Cells")
-        wait_js(page, ALL_CELLS_RAN_OR_ERROR_JS, None, RUN_ALL_TIMEOUT, f"Run All Cells to finish {EXPLORER_CHAPTER}")
-        assert not error_outputs(page), f"error outputs after Run All: {error_outputs(page)}"
-        wait_kernel_idle(lab, EXPLORER_CHAPTER, RUN_ALL_TIMEOUT)
-        explorer = page.locator(".nnlib-explorer").first
+        cell = page.locator(".jp-CodeCell", has_text=code).first
+        if run_all:
+            click_menu(page, "Run", "Run All Cells")
+            wait_js(page, ALL_CELLS_RAN_OR_ERROR_JS, None, RUN_ALL_TIMEOUT, f"Run All Cells to finish {chapter}")
+        else:  # the chapter's first cell imports nnlib; the explorer's cell needs nothing else
+            run_cell(page, page.locator(".jp-CodeCell").first, 1, RUN_ALL_TIMEOUT)
+            run_cell(page, cell, 2, RUN_ALL_TIMEOUT)
+        assert not error_outputs(page), f"error outputs after running {chapter}: {error_outputs(page)}"
+        wait_kernel_idle(lab, chapter, RUN_ALL_TIMEOUT)
+        explorer = cell.locator(".nnlib-explorer").first
         explorer.wait_for(state="visible")
-
-        summary = explorer.locator(".nnlib-explorer-summary")
         image = explorer.locator(".nnlib-explorer-figure img")
         image.wait_for(state="visible")
-        text_before, src_before = summary.inner_text(), image.get_attribute("src")
-        assert "lr 0.1," in text_before, text_before
-        assert src_before.startswith("data:image/png;base64,"), src_before[:80]
+        readout = explorer.locator(".widget-slider .widget-readout").first.inner_text().strip()
+        assert shows_value(png_description(image.get_attribute("src")), value_pattern, readout), readout
+        explorer.scroll_into_view_if_needed()
+        explorer.evaluate(RECORD_TIMES_JS)
 
-        handle = explorer.locator(".widget-slider .noUi-handle").first  # the learning-rate slider
-        handle.focus()
-        page.keyboard.press("ArrowRight")
-
-        wait_js(page, """([before]) => {
-                    const s = document.querySelector('.nnlib-explorer .nnlib-explorer-summary');
-                    return s && s.innerText !== before && !s.innerText.startsWith('computing');
-                }""", [text_before], CALLBACK_TIMEOUT,
-                f"the explorer's summary line to change after ArrowRight on the slider (it stayed {text_before!r})")
-        wait_js(page, """([before]) => {
-                    const img = document.querySelector('.nnlib-explorer .nnlib-explorer-figure img');
-                    return img && img.getAttribute('src') !== before;
-                }""", [src_before], CALLBACK_TIMEOUT,
-                "the explorer's figure to change after ArrowRight on the slider (the summary line did change, "
-                f"to {summary.inner_text()!r})")
-        text_after, src_after = summary.inner_text(), image.get_attribute("src")
-        # One step of the log slider (0.25 in the exponent): 0.1 -> 10**-0.75 = 0.178.
-        assert "lr 0.178," in text_after, text_after
-        assert src_after.startswith("data:image/png;base64,") and src_after != src_before
+        one_step, ms_one, ms_answer, _ = move_slider(page, explorer, 1, value_pattern)
+        assert one_step != readout
+        three_steps, ms_three, _, n_images = move_slider(page, explorer, 3, value_pattern)
+        assert three_steps != one_step
         assert not error_outputs(page), f"error outputs after moving the slider: {error_outputs(page)}"
+        load = "load average {:.1f}".format(os.getloadavg()[0]) if hasattr(os, "getloadavg") else ""
+        with capsys.disabled():
+            print(f"\n{name} explorer, key press to new image shown: {readout} -> {one_step}: {ms_one:.0f} ms "
+                  f"(the kernel's first answer after {ms_answer:.0f} ms); three quick steps {one_step} -> "
+                  f"{three_steps}: {n_images} image(s) shown, the last {ms_three:.0f} ms after the last key "
+                  f"press; {load}")
     page.close()
 
 
@@ -452,3 +564,26 @@ def test_exercise_renders_with_typeset_latex(browser, lab, artifacts_dir):
     if lab["exercise"] is None:
         pytest.skip(f"no exercise notebook yet (looked for {EXERCISE_CANDIDATES})")
     assert _typeset_check(browser, lab, lab["exercise"], artifacts_dir) > 0
+
+
+def test_chapter_links_to_its_exercise(browser, lab, artifacts_dir):
+    """A chapter's closing section links to its exercise sheet as ../exercises/...: with Jupyter
+    started at the course root, clicking the link opens the sheet as a notebook."""
+    page = open_notebook(browser, lab, LINK_CHAPTER)
+    with screenshot_on_failure(page, artifacts_dir, "chapter-to-exercise-link"):
+        name = Path(LINKED_EXERCISE).name
+        link = page.locator(".jp-RenderedMarkdown a", has_text=name).first
+        link.scroll_into_view_if_needed()
+        link.click()
+        tab = page.locator(".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel", has_text=name)
+        try:
+            tab.wait_for(state="visible", timeout=30_000)
+        except Exception:  # noqa: BLE001 - say what the page shows instead
+            dialogs = page.locator(".jp-Dialog").all_inner_texts()
+            pytest.fail(f"clicking the link {name!r} in {LINK_CHAPTER} did not open it; dialogs: {dialogs}",
+                        pytrace=False)
+        panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+        panel.locator(".jp-Cell").first.wait_for(state="attached")
+        assert page.locator(".jp-Dialog").count() == 0, page.locator(".jp-Dialog").all_inner_texts()
+        wait_kernel_idle(lab, LINKED_EXERCISE, SERVER_START_TIMEOUT)  # its kernel runs: it is open as a notebook
+    page.close()

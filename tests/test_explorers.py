@@ -3,6 +3,7 @@ independent computations, and the widget callbacks driven by setting control val
 (tests/test_browser.py drives the same explorers in JupyterLab.)"""
 
 import base64
+import html
 import subprocess
 import sys
 
@@ -244,14 +245,17 @@ def test_learning_rate_explorer_callback(widgets):
     seen = []
     explorer.summary.observe(lambda change: seen.append(change["new"]), names="value")
     slider.value = 10 ** (np.log10(slider.value) + slider.step)  # what ArrowRight does in the browser
+    assert explorer.wait(60)  # the callback hands the work to a background thread
     assert "SGD, lr 0.178, batch 32:" in _summary(explorer)
     assert seen == ["<span>computing ...</span>", explorer.summary.value]  # one recompute per change
     assert _png(explorer) != png_before
 
     slider.value = 100.0  # a diverging run shows nnlib's message instead of raising
+    assert explorer.wait(60)
     assert "diverged after 2 updates. Training diverged" in _summary(explorer)
     _png(explorer)
     explorer.controls["optimizer"].value = "adam"
+    assert explorer.wait(60)
     assert _summary(explorer).startswith("Adam, lr 100, batch 32: diverged")
     assert plt.get_fignums() == open_figures  # nothing left behind for pyplot to show later
 
@@ -261,11 +265,13 @@ def test_init_explorer_callback(widgets):
     assert _summary(explorer).startswith("depth 10, width 256, tanh, Xavier x 1.00:")
     png_before = _png(explorer)
     explorer.controls["init"].value = "normal"
+    assert explorer.wait(60)
     assert _summary(explorer).startswith("depth 10, width 256, tanh, 0.01 * randn x 1.00:")
     explorer.controls["depth"].value = 4
     explorer.controls["width"].value = 64
     explorer.controls["scale"].value = 2.0
     explorer.controls["activation"].value = "relu"
+    assert explorer.wait(60)
     expected = E.init_summary(E.init_signals(depth=4, width=64, activation="relu", init="normal", scale=2.0))
     assert _summary(explorer) == expected.replace("<", "&lt;").replace(">", "&gt;")
     assert _png(explorer) != png_before
@@ -279,5 +285,141 @@ def test_dropout_explorer_callback(widgets):
     assert _summary(explorer).startswith("p = 0.50:")
     png_before = _png(explorer)
     explorer.controls["p"].value = 0.2
+    assert explorer.wait(60)
     assert _summary(explorer).startswith("p = 0.20:")
     assert _png(explorer) != png_before
+
+
+def _png_description(png):
+    """The Description text chunk of a PNG (the explorers write their summary line there)."""
+    pos, texts = 8, {}
+    while pos < len(png):
+        length = int.from_bytes(png[pos:pos + 4], "big")
+        kind, body = png[pos + 4:pos + 8], png[pos + 8:pos + 8 + length]
+        if kind == b"tEXt":
+            key, _, value = body.partition(b"\0")
+            texts[key.decode("latin-1")] = value.decode("latin-1")
+        pos += 12 + length
+    return texts.get("Description")
+
+
+def test_fast_moves_collapse_into_one_redraw_of_the_final_value(widgets):
+    explorer = E.learning_rate_explorer()
+    figures = []
+    explorer.figure.observe(lambda change: figures.append(change["new"]), names="outputs")
+    slider = explorer.controls["lr"]
+    with E._WORK_LOCK:  # hold the drawing back: the moves below arrive while a redraw is in progress
+        for _ in range(5):
+            slider.value = 10 ** (np.log10(slider.value) + slider.step)
+    assert explorer.wait(60)
+    final = E.learning_rate_summary(E.learning_rate_run(lr=slider.value))
+    assert final.startswith("SGD, lr 1.78, batch 32:")  # five steps of 0.25 in the exponent from 0.1
+    assert _summary(explorer) == html.escape(final)
+    assert 1 <= len(figures) <= 2  # the one in progress (if it had started) and the latest: not five
+    assert _png_description(_png(explorer)) == final  # the figure shown is the final value's
+
+
+@pytest.mark.parametrize("make, before, final", [
+    (E.learning_rate_explorer, [dict(lr=100.0, batch_size=32, optimizer="sgd"),
+                                dict(lr=0.01, batch_size=8, optimizer="adam")],
+     dict(lr=0.178, batch_size=32, optimizer="sgd")),
+    (E.init_explorer, [dict(depth=10, width=64, activation="relu", init="normal", scale=3.0)],
+     dict(depth=10, width=256, activation="tanh", init="xavier_normal", scale=1.0)),
+    (E.dropout_explorer, [dict(p=0.0), dict(p=0.9)], dict(p=0.25)),
+])
+def test_a_reused_figure_draws_what_a_new_one_draws(widgets, make, before, final):
+    """The explorers change the artists of one figure; nothing of an earlier setting may remain."""
+    reused = make()
+    for settings in before:  # divergence, no dropout, another scheme: states that hide or add artists
+        reused.draw(reused.compute(**settings))
+    fresh = make(**final)
+    assert reused.draw(reused.compute(**final)) == fresh.draw(fresh.compute(**final))
+
+
+def test_a_failing_update_is_reported_in_the_summary_line(widgets):
+    """The update runs in a thread, where a traceback would be lost: the summary line says it."""
+    import ipywidgets
+
+    p = ipywidgets.FloatSlider(value=0.5, min=0.0, max=0.9)
+    box = E._make_explorer("test explorer", {"p": p}, lambda p: E.dropout_run(p=p, epochs=3), E.dropout_summary,
+                           lambda run: "", cache_size=1)
+    assert _summary(box).startswith("p = 0.50:")
+    p.max = 1.0
+    p.value = 1.0
+    assert box.wait(60)
+    assert _summary(box).startswith("the explorer failed: ValueError: dropout_run: p is the probability")
+
+
+def test_layer_weights_are_shared_and_bounded():
+    cache = E._LayerWeights(max_bytes=3 * 16 * 16 * 8)
+    rng = np.random.default_rng(7)
+    expected = [nnlib.init.he_normal(16, 16, rng=rng) for _ in range(3)]
+    two = cache.get("he_normal", 16, 2, seed=7)
+    three = cache.get("he_normal", 16, 3, seed=7)  # layer 1 and 2 are the same at every depth
+    assert three[0] is two[0] and three[1] is two[1]
+    for got, want in zip(three, expected):
+        np.testing.assert_array_equal(got, want)
+    cache.get("lecun_normal", 16, 1, seed=7)  # over the budget: the least recently used goes
+    assert list(cache.stacks) == [("lecun_normal", 16, 7)]
+
+
+def test_init_signals_do_not_depend_on_what_was_computed_before():
+    first = E.init_signals(depth=4, width=32, activation="relu", init="he_normal", scale=1.5)
+    E.init_signals(depth=7, width=32, activation="tanh", init="he_normal", scale=0.5)  # shares the weights
+    E._LAYER_WEIGHTS.stacks.clear()
+    again = E.init_signals(depth=4, width=32, activation="relu", init="he_normal", scale=1.5)
+    np.testing.assert_array_equal(first["act_std"], again["act_std"])
+    np.testing.assert_array_equal(first["grad_std"], again["grad_std"])
+
+
+def test_row_histograms_count_like_numpy():
+    rng = np.random.default_rng(3)
+    arrays = [rng.standard_normal((50, 40)), 3 * rng.standard_normal((50, 40)), rng.standard_normal((50, 40))]
+    arrays[2][0, :3] = [np.inf, -np.inf, np.nan]  # left out, as overflowed values
+    limit, counts, labels = E._row_histograms(arrays, [arrays[0].std(), arrays[1].std(), np.nan])
+    finite = [a[np.isfinite(a)] for a in arrays]
+    assert limit == max(np.abs(a).max() for a in finite)
+    for values, count in zip(finite, counts):
+        expected, _ = np.histogram(values, bins=E._HISTOGRAM_BINS, range=(-limit, limit))
+        np.testing.assert_array_equal(count, expected)
+    assert labels == [f"{a.std():.1e}" for a in finite]
+    assert E._row_histograms([np.full(4, np.inf)], [np.nan])[2] == ["overflow"]
+
+
+def test_dropout_explorer_computes_the_other_slider_values_ahead(widgets):
+    import time
+
+    explorer = E.dropout_explorer(epochs=5)
+    time.sleep(0.3)
+    assert list(explorer.results.items) == [E._settings_key({"p": 0.5})]  # nothing ahead before a move
+    explorer.controls["p"].value = 0.55
+    assert explorer.wait(60) and _summary(explorer).startswith("p = 0.55:")
+    deadline = time.monotonic() + 120
+    while len(explorer.results.items) < 19 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    expected = {E._settings_key({"p": round(0.05 * k, 2)}) for k in range(19)}
+    assert set(explorer.results.items) == expected  # every value of the slider, computed once
+    explorer.controls["p"].value = 0.9  # ready: drawn from the cache, the same as computed now
+    assert explorer.wait(60)
+    assert _summary(explorer) == html.escape(E.dropout_summary(E.dropout_run(p=0.9, epochs=5)))
+
+
+def test_explorer_threads_and_cells_leave_the_blas_threads_as_they_were():
+    """A cell and an explorer's thread may both train at once; the one-thread limit that each sets
+    while training must not outlive them (threadpoolctl restores what it found when it started)."""
+    import threading
+
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+
+    def blas_threads():
+        return [p["num_threads"] for p in threadpoolctl.threadpool_info() if p["user_api"] == "blas"]
+
+    before = blas_threads()
+    runs = [threading.Thread(target=lambda: [E.learning_rate_run(lr=0.3, epochs=2) for _ in range(4)])
+            for _ in range(3)]
+    for run in runs:
+        run.start()
+    E.init_signals(depth=3, width=16)
+    for run in runs:
+        run.join()
+    assert blas_threads() == before
