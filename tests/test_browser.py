@@ -519,7 +519,7 @@ def test_explorer_slider_redraws_in_jupyterlab(browser, lab, artifacts_dir, caps
         three_steps, ms_three, _, n_images = move_slider(page, explorer, 3, value_pattern)
         assert three_steps != one_step
         assert not error_outputs(page), f"error outputs after moving the slider: {error_outputs(page)}"
-        load = "load average {:.1f}".format(os.getloadavg()[0]) if hasattr(os, "getloadavg") else ""
+        load = f"load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
         with capsys.disabled():
             print(f"\n{name} explorer, key press to new image shown: {readout} -> {one_step}: {ms_one:.0f} ms "
                   f"(the kernel's first answer after {ms_answer:.0f} ms); three quick steps {one_step} -> "

@@ -12,6 +12,7 @@ import pytest
 
 import nnlib
 from nnlib import explorers as E
+from nnlib import _explorer_widgets as W
 from nnlib.losses import softmax_cross_entropy
 
 
@@ -308,7 +309,7 @@ def test_fast_moves_collapse_into_one_redraw_of_the_final_value(widgets):
     figures = []
     explorer.figure.observe(lambda change: figures.append(change["new"]), names="outputs")
     slider = explorer.controls["lr"]
-    with E._WORK_LOCK:  # hold the drawing back: the moves below arrive while a redraw is in progress
+    with W._WORK_LOCK:  # hold the drawing back: the moves below arrive while a redraw is in progress
         for _ in range(5):
             slider.value = 10 ** (np.log10(slider.value) + slider.step)
     assert explorer.wait(60)
@@ -391,13 +392,13 @@ def test_dropout_explorer_computes_the_other_slider_values_ahead(widgets):
 
     explorer = E.dropout_explorer(epochs=5)
     time.sleep(0.3)
-    assert list(explorer.results.items) == [E._settings_key({"p": 0.5})]  # nothing ahead before a move
+    assert list(explorer.results.items) == [W._settings_key({"p": 0.5})]  # nothing ahead before a move
     explorer.controls["p"].value = 0.55
     assert explorer.wait(60) and _summary(explorer).startswith("p = 0.55:")
     deadline = time.monotonic() + 120
     while len(explorer.results.items) < 19 and time.monotonic() < deadline:
         time.sleep(0.05)
-    expected = {E._settings_key({"p": round(0.05 * k, 2)}) for k in range(19)}
+    expected = {W._settings_key({"p": round(0.05 * k, 2)}) for k in range(19)}
     assert set(explorer.results.items) == expected  # every value of the slider, computed once
     explorer.controls["p"].value = 0.9  # ready: drawn from the cache, the same as computed now
     assert explorer.wait(60)
