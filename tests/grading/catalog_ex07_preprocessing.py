@@ -442,6 +442,17 @@ def whiten_ok_scaled_vectors(X, mean, eigvals, eigvecs, eps=1e-5):
     return (X - mean) @ W
 
 
+@case("whiten", True)
+def whiten_ok_negative_eigenvalues_clipped(X, mean, eigvals, eigvecs, eps=1e-5):
+    std = np.sqrt(np.maximum(eigvals, 0) + eps)  # a rounding error below 0 counts as 0
+    return np.dot(X - mean, eigvecs) / std
+
+
+@case("pca_transform", True)
+def pca_transform_ok_transposed_product(X, mean, components, k):
+    return (components[:, :k].T @ (X - mean).T).T
+
+
 @case("whiten", False, hint=r"divided by the eigenvalue")
 def whiten_bad_no_sqrt(X, mean, eigvals, eigvecs, eps=1e-5):
     return (X - mean) @ eigvecs / (eigvals + eps)
