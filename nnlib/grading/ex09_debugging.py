@@ -190,8 +190,8 @@ _IS_BUG = ("Bug 1 is still there: strings compared with `is`. `is` asks whether 
            "the same object, not whether two strings are equal: it happens to work for a "
            "literal typed in the same code and fails for the same text built at run time (read "
            "from a file or a configuration). Its symptom: the function rejects 'relu' as an "
-           "unsupported activation, and Python warns `SyntaxWarning: \"is\" with 'str' literal` "
-           "when it compiles the code. Use ==.")
+           "unsupported activation, and Python warns `SyntaxWarning: \"is\" with a literal` (or "
+           "\"is\" with 'str' literal) when it compiles the code. Use ==.")
 _COPY_BUG = ("Bug 2 is still there: the 'sigmoid' branch picks relu (a copy-and-paste slip). "
              "Its symptom: a layer declared as sigmoid outputs exact zeros and values above 1, "
              "and a network built from such layers behaves like a ReLU network.")
