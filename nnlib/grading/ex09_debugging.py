@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from .common import _F32, _fmt, _rng
+from .common import _F32, _rng
 from .registry import exercise
 from .tester import _Errored
 
