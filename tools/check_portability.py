@@ -6,8 +6,8 @@ Usage (from the course folder, inside the virtual environment that has requireme
     python tools/check_portability.py --skip-pythons        # only the other CPU/BLAS setting
     python tools/check_portability.py --pythons 3.10 3.13   # only these Pythons
 
-1. **Another CPU and BLAS.** Runs the README's test suite again (the unit tests, and every chapter
-   and solution notebook under nbval, where each stored text output must come out the same) with NumPy's AVX2 and AVX-512 loops switched off
+1. **Another CPU and BLAS.** Re-runs every chapter and solution notebook under nbval (each stored
+   text output must come out the same) with NumPy's AVX2 and AVX-512 loops switched off
    (``NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4"``), OpenBLAS's Sandy Bridge kernels
    (``OPENBLAS_CORETYPE=Sandybridge``) and one BLAS thread. A learner's laptop differs from the
    machine the outputs were stored on in exactly these ways. On a CPU without AVX2 the NumPy
@@ -16,8 +16,12 @@ Usage (from the course folder, inside the virtual environment that has requireme
 2. **Other Pythons.** For each of Python 3.10, 3.12 and 3.13 that this machine has (pyenv's
    versions or ``python3.X`` on the PATH), makes a new virtual environment, installs
    ``requirements-dev.txt`` there (each Python resolves its own NumPy, matplotlib and
-   scikit-learn within the pins) and runs the unit tests in ``tests/``. With ``--chapters-on``
-   a Python also re-runs the chapters and solutions under nbval.
+   scikit-learn within the pins) and runs the unit tests in ``tests/``, less those that test
+   the machine or a third-party tool rather than the Python (the browser and website tests, the
+   nbgrader round trip, the benchmarks' smoke runs: the README's test command runs them once).
+   With ``--chapters-on`` a Python also re-runs the chapters and solutions under nbval;
+   ``--all-tests`` runs every test file there, and the whole suite under the other CPU/BLAS
+   setting.
 
 Two checks run at a time (``--jobs``): a new environment's installation mostly waits for the
 network and the disk. A Python this machine does not have is reported as skipped, never silently
@@ -46,9 +50,10 @@ OTHER_MACHINE = {
     "OMP_NUM_THREADS": "1",
 }
 PYTHONS = ["3.10", "3.12", "3.13"]
-# Tests that check the machine rather than the Python (a browser, a web site): run once, in the
-# main environment, by the README's test command.
-ONCE_ONLY = ["tests/test_browser.py", "tests/test_site.py"]
+# Tests that check the machine or a third-party tool rather than the Python (a browser, a web site,
+# nbgrader's round trip, the benchmarks' smoke runs): the README's test command runs them once.
+ONCE_ONLY = ["tests/test_browser.py", "tests/test_site.py", "tests/test_grading_nbgrader.py",
+             "tests/test_benchmarks.py"]
 
 
 def find_python(version):
@@ -83,18 +88,19 @@ def nbval_command(python):
     return [python, "-m", "pytest", *NOTEBOOKS, "-q", "-p", "no:cacheprovider"]
 
 
-def check_other_machine(python, say):
+def check_other_machine(python, all_tests, say):
     env = dict(os.environ, **OTHER_MACHINE)
     setting = " ".join(f'{k}="{v}"' for k, v in OTHER_MACHINE.items())
-    say(f"== the test suite (unit tests, chapters and solutions) with {setting}")
-    ignore = [f"--ignore={p}" for p in ONCE_ONLY]
-    code, seconds, tail = run([python, "-m", "pytest", "tests", *NOTEBOOKS, "-q", "-p",
-                               "no:cacheprovider", *ignore], env=env)
+    what = "the whole test suite" if all_tests else "chapters and solutions under nbval"
+    say(f"== {what} with {setting}")
+    paths = ["tests", *NOTEBOOKS] if all_tests else NOTEBOOKS
+    code, seconds, tail = run([python, "-m", "pytest", *paths, "-q", "-p", "no:cacheprovider"],
+                              env=env)
     say(*tail)
-    return [(f"unit tests and notebooks with {setting}", code, seconds)]
+    return [(f"{what} with {setting}", code, seconds)]
 
 
-def check_python(version, chapters, say):
+def check_python(version, chapters, all_tests, say):
     python = find_python(version)
     if python is None:
         say(f"== Python {version}: not on this machine, SKIPPED")
@@ -123,7 +129,7 @@ def check_python(version, chapters, say):
                         "'matplotlib', matplotlib.__version__, 'scikit-learn', sklearn.__version__)"],
             capture_output=True, text=True, env=env).stdout.strip()
         say(f"   installed: Python {versions}")
-        ignore = [f"--ignore={p}" for p in ONCE_ONLY]
+        ignore = [] if all_tests else [f"--ignore={p}" for p in ONCE_ONLY]
         code, seconds, tail = run([vpy, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider",
                                    *ignore], env=env)
         say(*tail)
@@ -141,6 +147,8 @@ def main(argv=None):
                         help="Python versions to run the unit tests under (default: %(default)s)")
     parser.add_argument("--chapters-on", nargs="*", default=[], metavar="VERSION",
                         help="also re-run the notebooks under these Pythons")
+    parser.add_argument("--all-tests", action="store_true",
+                        help="every test file under the other Pythons and the other CPU/BLAS setting")
     parser.add_argument("--skip-other-machine", action="store_true")
     parser.add_argument("--skip-pythons", action="store_true")
     parser.add_argument("--jobs", type=int, default=2,
@@ -150,10 +158,11 @@ def main(argv=None):
 
     checks = []
     if not args.skip_other_machine:
-        checks.append(lambda say: check_other_machine(sys.executable, say))
+        checks.append(lambda say: check_other_machine(sys.executable, args.all_tests, say))
     if not args.skip_pythons:
         for version in args.pythons:
-            checks.append(lambda say, v=version: check_python(v, v in args.chapters_on, say))
+            checks.append(lambda say, v=version: check_python(v, v in args.chapters_on,
+                                                              args.all_tests, say))
 
     def run_check(check):
         lines = []
