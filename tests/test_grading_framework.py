@@ -11,20 +11,8 @@ import pytest
 
 from nnlib import functional as F
 from nnlib import gradcheck, losses, nets, optim, regularization
+from grading.independent import numerical_gradient
 from nnlib.grading import CheckResult, check, results
-
-
-def numerical_gradient(f, x, h=1e-5):
-    grad = np.zeros(x.shape)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + h
-        fp = f()
-        x[i] = old - h
-        fm = f()
-        x[i] = old
-        grad[i] = (fp - fm) / (2 * h)
-    return grad
 
 
 def test_result_object_for_a_pass():
