@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
 EXERCISES = sorted((ROOT / "exercises").glob("*.ipynb"))
 CHAPTERS = ["01_forward_propagation", "02_softmax_cross_entropy", "03_backpropagation",
-            "04_training", "05_initialization", "06_regularization_dropout"]
+            "04_training", "05_initialization", "06_regularization_dropout",
+            "08_capstone"]
 
 
 def _load_generator():
@@ -57,9 +58,10 @@ def _code(nb):
 def test_notebooks_exist_and_cover_the_whole_contract_once():
     assert [p.name for p in SOLUTIONS] == [p.name for p in EXERCISES] == [
         "ex01_forward.ipynb", "ex02_softmax.ipynb", "ex03_backprop.ipynb", "ex04_training.ipynb",
-        "ex05_init.ipynb", "ex06_regularization.ipynb"]
+        "ex05_init.ipynb", "ex06_regularization.ipynb",
+        "ex08_capstone.ipynb"]
     listed = [e for p in SOLUTIONS for e in _read(p).metadata["nnlib"]["exercises"]]
-    assert sorted(listed) == sorted(exercise_ids()) and len(listed) == len(set(listed)) == 18
+    assert sorted(listed) == sorted(exercise_ids()) and len(listed) == len(set(listed)) == 23
     assert [_read(p).metadata["nnlib"]["chapter"] for p in SOLUTIONS] == CHAPTERS
 
 
@@ -303,7 +305,7 @@ def test_every_solution_notebook_runs_and_every_check_passes(graded):
         assert [r["status"] for r in report["exercises"]] == ["passed"] * len(report["exercises"])
         seen += [r["exercise"] for r in report["exercises"]]
     assert sorted(seen) == sorted(exercise_ids())
-    assert "total: 18/18 exercises passed" in run["stdout"]
+    assert "total: 23/23 exercises passed" in run["stdout"]
 
 
 def test_blank_exercises_run_without_error_and_report_not_attempted(graded):

@@ -41,6 +41,7 @@ The modules
 ``checking``           ``check()``, the entry point, and the result log
 ``provenance``         noticing a solution that just calls nnlib's own implementation
 ``common``             what checkers of several sheets share (seeded rng, the rng contract)
+``pipelines``          pipelines graded on the grader's split: statistics, accuracy, the leak test
 ``ex01_forward`` ...   the checkers of one exercise sheet each, named like the sheet
 =====================  ==========================================================================
 
@@ -86,6 +87,7 @@ from .checking import DEFAULT_TIMEOUT, LOG_ENV, ExerciseFailed, check, results
 # Importing the checker modules registers their exercises, in the order of the course.
 from . import ex01_forward, ex02_softmax, ex03_backprop, ex04_training  # noqa: E402,F401
 from . import ex05_init, ex06_regularization  # noqa: E402,F401
+from . import ex08_capstone  # noqa: E402,F401
 
 __all__ = ["check", "CheckResult", "ExerciseFailed", "EXERCISES", "Exercise", "exercise",
            "exercise_ids", "results", "STATUSES", "DEFAULT_TIMEOUT", "LOG_ENV"]
