@@ -61,7 +61,7 @@ def test_notebooks_exist_and_cover_the_whole_contract_once():
         "ex05_init.ipynb", "ex06_regularization.ipynb",
         "ex08_capstone.ipynb"]
     listed = [e for p in SOLUTIONS for e in _read(p).metadata["nnlib"]["exercises"]]
-    assert sorted(listed) == sorted(exercise_ids()) and len(listed) == len(set(listed)) == 23
+    assert sorted(listed) == sorted(exercise_ids()) and len(listed) == len(set(listed)) == 24
     assert [_read(p).metadata["nnlib"]["chapter"] for p in SOLUTIONS] == CHAPTERS
 
 
@@ -305,7 +305,7 @@ def test_every_solution_notebook_runs_and_every_check_passes(graded):
         assert [r["status"] for r in report["exercises"]] == ["passed"] * len(report["exercises"])
         seen += [r["exercise"] for r in report["exercises"]]
     assert sorted(seen) == sorted(exercise_ids())
-    assert "total: 23/23 exercises passed" in run["stdout"]
+    assert "total: 24/24 exercises passed" in run["stdout"]
 
 
 def test_blank_exercises_run_without_error_and_report_not_attempted(graded):

@@ -351,7 +351,7 @@ def test_the_registry_is_filled_on_import_without_a_cycle():
     code = ("import sys, nnlib; assert 'nnlib.grading' not in sys.modules; "
             "from nnlib.grading.registry import EXERCISES; print(len(EXERCISES))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert out.returncode == 0 and out.stdout.strip() == "23", out.stderr
+    assert out.returncode == 0 and out.stdout.strip() == "24", out.stderr
 
 
 def test_one_checkers_module_per_sheet_named_like_the_sheet():

@@ -45,7 +45,62 @@ def _check_rng(t, make_args, what):
 
 
 # ---------------------------------------------------------------------------------------------
-# 8.1 init_two_layer
+# 8.1 zero_rule_accuracy
+# ---------------------------------------------------------------------------------------------
+
+
+@exercise("zero_rule_accuracy", args=("y_train", "y_test"), chapter=CHAPTER)
+def _check_zero_rule_accuracy(t):
+    cases = [("hand-worked: class 2 is the most frequent training label",
+              np.array([2, 0, 2, 1, 2]), np.array([2, 1, 2, 0])),
+             ("the test set's majority differs from the training set's",
+              np.array([0, 0, 0, 1, 1, 2]), np.array([1, 1, 1, 2, 0])),
+             ("a label missing from the test set, labels 3 and 7 only",
+              np.array([7, 3, 7, 7, 3]), np.array([3, 3, 3])),
+             ("a tie in the training set: either of the tied classes counts",
+              np.array([1, 4, 4, 1, 0]), np.array([4, 4, 1, 0, 4, 2])),
+             ("a single test label", np.array([5, 5, 1]), np.array([5])),
+             ("seeds-sized, 147 training and 63 test labels", None, None)]
+    for case, y_train, y_test in cases:
+        if y_train is None:
+            r = _rng(79)
+            y_train, y_test = r.integers(0, 3, size=147), r.integers(0, 3, size=63)
+        counts = np.bincount(y_train)
+        tied = np.flatnonzero(counts == counts.max())
+        allowed = sorted({float(np.mean(y_test == c)) for c in tied})
+        t.case(case, y_train=y_train, y_test=y_test)
+        got = t.call(y_train.copy(), y_test.copy())
+        value = t.scalar(got, allowed[0], "zero_rule_accuracy(y_train, y_test)",
+                         rtol=0, atol=np.inf)  # only: a single finite number
+        if any(abs(value - a) <= 1e-12 for a in allowed):
+            continue
+        test_counts = np.bincount(y_test)
+        both = np.bincount(np.concatenate([y_train, y_test]))
+        named = [(float(test_counts.max() / len(y_test)),
+                  "That is the test set's own majority: the zero rule learns its one class from "
+                  "the training labels only, np.bincount(y_train).argmax()."),
+                 (float(np.mean(y_test == both.argmax())),
+                  "The majority was counted over the training and test labels together: count "
+                  "y_train only."),
+                 (100 * allowed[0], "Return the accuracy as a fraction (0.5), not a percentage."),
+                 (float(np.sum(y_test == tied[0])), "That is the number of correct test labels: "
+                                                    "divide by len(y_test) (np.mean)."),
+                 (float(tied[0]), "That is the majority class itself; return the accuracy of "
+                                  "always answering it on y_test."),
+                 (float(np.mean(y_test == np.argmin(np.where(counts > 0, counts, np.inf)))),
+                  "That is the least frequent class: the zero rule answers the MOST frequent "
+                  "one, np.argmax of the counts."),
+                 (1 / len(np.unique(y_train)), "1 / (number of classes) is chance level on a "
+                                                "balanced set; the zero rule answers the most "
+                                                "frequent training class.")]
+        hint = next((h for v, h in named if abs(value - v) <= 1e-12
+                     and all(abs(v - a) > 1e-12 for a in allowed)), None)
+        t.fail(f"the result is {value:.6g}, expected {allowed[0]:.6g} (always answering class "
+               f"{tied[0]}, the most frequent in y_train).", hint=hint)
+
+
+# ---------------------------------------------------------------------------------------------
+# 8.2 init_two_layer
 # ---------------------------------------------------------------------------------------------
 
 
@@ -141,7 +196,7 @@ def _check_init_two_layer(t):
 
 
 # ---------------------------------------------------------------------------------------------
-# 8.2 train_two_layer: graded through a recording two_layer_net
+# 8.3 train_two_layer: graded through a recording two_layer_net
 # ---------------------------------------------------------------------------------------------
 
 
@@ -382,7 +437,7 @@ def _check_train_two_layer(t):
 
 
 # ---------------------------------------------------------------------------------------------
-# 8.3 predict
+# 8.4 predict
 # ---------------------------------------------------------------------------------------------
 
 
@@ -459,7 +514,7 @@ def _check_predict(t):
 
 
 # ---------------------------------------------------------------------------------------------
-# 8.4, 8.5 the pipelines
+# 8.5, 8.6 the pipelines
 # ---------------------------------------------------------------------------------------------
 @exercise("seeds_pipeline", args=("X_train", "y_train", "X_test", "y_test", "rng"),
           chapter=CHAPTER)

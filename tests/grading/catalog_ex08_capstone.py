@@ -43,6 +43,80 @@ def _predict(params, X):
 
 
 # ---------------------------------------------------------------------------------------------
+# zero_rule_accuracy(y_train, y_test) (in a tie, any of the most frequent classes is right)
+# ---------------------------------------------------------------------------------------------
+
+
+@case("zero_rule_accuracy", True)
+def zero_rule_accuracy_ok_bincount(y_train, y_test):
+    return np.mean(y_test == np.bincount(y_train).argmax())
+
+
+@case("zero_rule_accuracy", True)
+def zero_rule_accuracy_ok_counter(y_train, y_test):
+    from collections import Counter
+    majority = Counter(y_train.tolist()).most_common(1)[0][0]  # ties: first seen
+    return sum(1 for label in y_test if label == majority) / len(y_test)
+
+
+@case("zero_rule_accuracy", True)
+def zero_rule_accuracy_ok_unique_counts(y_train, y_test):
+    classes, counts = np.unique(y_train, return_counts=True)
+    return float(np.mean(y_test == classes[np.argmax(counts)]))
+
+
+@case("zero_rule_accuracy", True)
+def zero_rule_accuracy_ok_last_of_tied(y_train, y_test):
+    counts = np.bincount(y_train)
+    majority = np.flatnonzero(counts == counts.max())[-1]
+    return float(np.count_nonzero(y_test == majority)) / y_test.size
+
+
+@case("zero_rule_accuracy", True)
+def zero_rule_accuracy_ok_predictions_array(y_train, y_test):
+    predictions = np.full(y_test.shape, np.bincount(y_train).argmax())
+    return (predictions == y_test).mean()
+
+
+@case("zero_rule_accuracy", False, hint=r"test set's own majority")
+def zero_rule_accuracy_bad_test_majority(y_train, y_test):
+    return np.mean(y_test == np.bincount(y_test).argmax())
+
+
+@case("zero_rule_accuracy", False, hint=r"training labels only|y_train only")
+def zero_rule_accuracy_bad_counts_all_labels(y_train, y_test):
+    both = np.concatenate([y_train, y_test])
+    return np.mean(y_test == np.bincount(both).argmax())
+
+
+@case("zero_rule_accuracy", False, hint=r"not a percentage")
+def zero_rule_accuracy_bad_percent(y_train, y_test):
+    return 100 * np.mean(y_test == np.bincount(y_train).argmax())
+
+
+@case("zero_rule_accuracy", False, hint=r"number of correct test labels")
+def zero_rule_accuracy_bad_count(y_train, y_test):
+    return int(np.sum(y_test == np.bincount(y_train).argmax()))
+
+
+@case("zero_rule_accuracy", False, hint=r"majority class itself|number of correct")
+def zero_rule_accuracy_bad_returns_class(y_train, y_test):
+    return int(np.bincount(y_train).argmax())
+
+
+@case("zero_rule_accuracy", False, hint=r"least frequent")
+def zero_rule_accuracy_bad_argmin(y_train, y_test):
+    classes, counts = np.unique(y_train, return_counts=True)
+    return np.mean(y_test == classes[np.argmin(counts)])
+
+
+@case("zero_rule_accuracy", False, hint=r"zero_rule_accuracy")
+def zero_rule_accuracy_bad_unique_index_as_label(y_train, y_test):
+    classes, counts = np.unique(y_train, return_counts=True)
+    return np.mean(y_test == np.argmax(counts))  # the position in classes, not the label
+
+
+# ---------------------------------------------------------------------------------------------
 # init_two_layer(D, H, C, rng)
 # ---------------------------------------------------------------------------------------------
 
