@@ -428,7 +428,9 @@ def _check_train_two_layer(t):
         t.fail(f"the loss went from {history[0]:.4f} (epoch 1) to {history[-1]:.4f} (epoch 30);"
                " expected it to fall below half.",
                hint="Check the update (params[k] - lr * grads[k] for every key, with `-`) and "
-                    "that the updated params are used for the next mini-batch.")
+                    "that the updated params are used for the next mini-batch. If your own "
+                    "two_layer_net in the setup cell does not pass sheet 3's check yet, use "
+                    "nnlib's (the import) until it does.")
     acc = float(np.mean(_reference_predict(p, X) == y))
     if acc < 0.9:
         t.fail(f"the trained network classifies {acc:.1%} of the training points correctly; "

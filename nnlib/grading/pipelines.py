@@ -154,6 +154,7 @@ def _check_pipeline(t, name, X, y, split_seed, test_size, threshold, run_seed):
     same_stats = np.array_equal(mean, mean2) and np.array_equal(std, std2)
     same_params = all(np.allclose(p[k], p2[k], rtol=1e-9, atol=1e-12) for k in KEYS)
     if same_stats and same_params:
+        _check_pipeline_uses_rng(t, name, D, p, (Xtr, ytr, Xte, yte), run_seed)
         return
     out3 = t.call(Xtr.copy(), ytr.copy(), Xte.copy(), yte.copy(), _rng(run_seed))
     _, p3, mean3, std3 = _pipeline_outputs(t, out3, D, name)
@@ -169,3 +170,15 @@ def _check_pipeline(t, name, X, y, split_seed, test_size, threshold, run_seed):
            "training.",
            hint="Train on the standardized training rows only; the test rows (and y_test) are "
                 "used once, at the end, for the accuracy.")
+
+
+def _check_pipeline_uses_rng(t, name, D, params, split, run_seed):
+    """Another seed must train other params: the pipeline draws from the rng it is given."""
+    t.case("the rng is used: another seed trains other params")
+    Xtr, ytr, Xte, yte = split
+    out = t.call(Xtr.copy(), ytr.copy(), Xte.copy(), yte.copy(), _rng(run_seed + 2))
+    _, other, _, _ = _pipeline_outputs(t, out, D, name)
+    if all(np.array_equal(params[k], other[k]) for k in KEYS):
+        t.fail("two different generators trained exactly the same params.",
+               hint="Pass the pipeline's rng on to train_two_layer (rng=rng), instead of a fixed "
+                    "seed such as rng=0: the caller chooses the randomness.")

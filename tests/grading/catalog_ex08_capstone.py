@@ -697,6 +697,11 @@ def seeds_pipeline_bad_unseeded(X_train, y_train, X_test, y_test, rng):
     return _pipeline(X_train, y_train, X_test, y_test, np.random.default_rng(), SEEDS)
 
 
+@case("seeds_pipeline", False, hint=r"instead of a fixed seed")
+def seeds_pipeline_bad_fixed_seed(X_train, y_train, X_test, y_test, rng):
+    return _pipeline(X_train, y_train, X_test, y_test, 0, SEEDS)
+
+
 @case("seeds_pipeline", False, hint=r"axis=0")
 def seeds_pipeline_bad_global_stats(X_train, y_train, X_test, y_test, rng):
     mean, std = np.full(X_train.shape[1], X_train.mean()), np.full(X_train.shape[1],
@@ -761,6 +766,11 @@ def digits_pipeline_bad_too_short(X_train, y_train, X_test, y_test, rng):
 def digits_pipeline_bad_count_not_fraction(X_train, y_train, X_test, y_test, rng):
     acc, params, mean, std = _pipeline(X_train, y_train, X_test, y_test, rng, DIGITS)
     return float(round(acc * len(y_test))), params, mean, std
+
+
+@case("digits_pipeline", False, hint=r"fixed seed")
+def digits_pipeline_bad_fixed_seed(X_train, y_train, X_test, y_test, rng):
+    return _pipeline(X_train, y_train, X_test, y_test, 1, DIGITS)
 
 
 @case("digits_pipeline", False, hint=r"\(accuracy, params, mean, std\)")
