@@ -316,6 +316,23 @@ def train_two_layer_ok_update_dict(X, y, H, epochs, lr, batch_size, rng):
     return params, history
 
 
+def _logged(fn):
+    """A learner's decorator around the training loop (the grader must still see the calls)."""
+    import functools
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        params, history = fn(*args, **kwargs)
+        return params, list(history)
+    return run
+
+
+@case("train_two_layer", True)
+@_logged
+def train_two_layer_ok_decorated(X, y, H, epochs, lr, batch_size, rng):
+    return _sgd(X, y, H, epochs, lr, batch_size, rng)
+
+
 @case("train_two_layer", False, hint=r"once per epoch")
 def train_two_layer_bad_full_batch(X, y, H, epochs, lr, batch_size, rng):
     rng = np.random.default_rng(rng)
