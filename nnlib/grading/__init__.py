@@ -41,6 +41,7 @@ The modules
 ``checking``           ``check()``, the entry point, and the result log
 ``provenance``         noticing a solution that just calls nnlib's own implementation
 ``common``             what checkers of several sheets share (seeded rng, the rng contract)
+``pipelines``          pipelines graded on the grader's split: statistics, accuracy, the leak test
 ``ex01_forward`` ...   the checkers of one exercise sheet each, named like the sheet
 =====================  ==========================================================================
 
@@ -75,7 +76,7 @@ Every place a new exercise (say ``tanh`` on sheet 1) touches:
 6. **Generator run and stored outputs**: ``python tools/run_notebook.py
    solutions/ex01_forward.ipynb`` then ``python tools/make_exercises.py``.
 7. **Docs**: the table in ``exercises/README.md``.
-8. **Counts in tests**: ``tests/test_exercises.py`` knows how many exercises there are (18) and,
+8. **Counts in tests**: ``tests/test_exercises.py`` knows how many exercises there are and,
    for a new sheet, its file name and chapter.
 """
 
@@ -87,6 +88,7 @@ from .checking import DEFAULT_TIMEOUT, LOG_ENV, ExerciseFailed, check, results
 from . import ex01_forward, ex02_softmax, ex03_backprop, ex04_training  # noqa: E402,F401
 from . import ex05_init, ex06_regularization  # noqa: E402,F401
 from . import ex07_preprocessing  # noqa: E402,F401
+from . import ex08_capstone  # noqa: E402,F401
 from . import ex09_debugging  # noqa: E402,F401
 
 __all__ = ["check", "CheckResult", "ExerciseFailed", "EXERCISES", "Exercise", "exercise",
