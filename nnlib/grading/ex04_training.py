@@ -50,3 +50,146 @@ def _check_sgd_step(t):
             t.fail("param was changed in place, but not to the updated value.",
                    hint="Either update in place (param -= lr * grad) and return param, or leave "
                         "param alone and return param - lr * grad.")
+
+
+# ---------------------------------------------------------------------------------------------
+# minibatch_indices
+# ---------------------------------------------------------------------------------------------
+
+
+class _SeedText:
+    """How a case names its generator in a report (a Generator's repr shows a memory address)."""
+
+    def __init__(self, seed):
+        self.seed = seed
+
+    def __repr__(self):
+        return f"np.random.default_rng({self.seed})"
+
+
+def _batches(t, out, n, batch_size):
+    """The learner's batches as a list of 1-D integer arrays; fails on anything else."""
+    what = f"minibatch_indices({n}, {batch_size}, rng)"
+    if out is None:
+        t.fail(f"{what} returned None.", hint="Build the list of batches and `return` it.")
+    if isinstance(out, np.ndarray) and out.ndim == 1 and out.size == n:
+        t.fail(f"{what} returned one array of {n} indices, not a list of batches.",
+               hint="Cut the shuffled order into pieces of batch_size: "
+                    "[order[i:i + batch_size] for i in range(0, n, batch_size)].")
+    if not isinstance(out, (list, tuple)):
+        t.fail(f"{what} returned a {type(out).__name__}, expected a list of index arrays.",
+               hint="Return a list (a generator function with `yield` or `map(...)` gives an "
+                    "iterator: wrap it in list(...)).")
+    batches = []
+    for i, b in enumerate(out):
+        a = np.asarray(b)
+        if a.ndim != 1 or not np.issubdtype(a.dtype, np.integer):
+            t.fail(f"batch {i} is {_describe_batch(a)}, expected a 1-D array of integer indices.",
+                   hint="Each batch is a slice of the shuffled index array, e.g. order[i:i + "
+                        "batch_size], not the data itself and not a float array.")
+        batches.append(a)
+    return batches
+
+
+def _describe_batch(a):
+    return f"an array of shape {a.shape} and dtype {a.dtype}"
+
+
+def _check_batches(t, batches, n, batch_size):
+    """Coverage and batch sizes; returns the concatenated order."""
+    sizes = [len(b) for b in batches]
+    order = np.concatenate(batches) if batches else np.zeros(0, dtype=int)
+    expected_sizes = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
+    counts = np.bincount(order[(order >= 0) & (order < n)], minlength=n) if order.size else \
+        np.zeros(n, dtype=int)
+    details = [f"batch sizes: {sizes[:12]}{' ...' if len(sizes) > 12 else ''}",
+               f"expected sizes: {expected_sizes[:12]}{' ...' if len(expected_sizes) > 12 else ''}"]
+    if np.any((order < 0) | (order >= n)):
+        t.fail(f"some indices are outside 0 ... {n - 1}.", details=details,
+               hint="Shuffle the indices 0 ... n-1: rng.permutation(n).")
+    if order.size == n and np.any(counts != 1):
+        t.fail(f"some samples appear twice and others never ({int(np.sum(counts == 0))} of {n} "
+               "samples are missing).", details=details,
+               hint="Drawing indices with replacement (rng.integers, rng.choice(n, n)) repeats "
+                    "some samples and skips others. An epoch visits every sample exactly once: "
+                    "shuffle them, rng.permutation(n), and cut that order into batches.")
+    if np.any(counts > 1):
+        t.fail("some samples appear in more than one batch.", details=details,
+               hint="The batches overlap: slice order[i:i + batch_size] with i stepping by "
+                    "batch_size, range(0, n, batch_size).")
+    if batch_size > 1 and n > batch_size and not np.array_equal(order, np.arange(n)) and all(
+            len(b) and b[0] % batch_size == 0 and np.array_equal(np.sort(b), b[0] + np.arange(len(b)))
+            for b in batches):
+        t.fail("each batch is a block of consecutive samples; only the order of the blocks was "
+               "shuffled.", details=details,
+               hint="Shuffle the samples, not the batches: cut rng.permutation(n) into pieces, "
+                    "so that every batch is a fresh mix of samples.")
+    if sizes == expected_sizes:
+        return order
+    if sizes == expected_sizes[:-1] and n % batch_size:
+        t.fail(f"the last, shorter batch ({n % batch_size} samples) is missing: "
+               f"{n - order.size} samples are never visited.", details=details,
+               hint="Keep the last batch even when it is shorter than batch_size: "
+                    "range(0, n, batch_size), not range(0, n - batch_size + 1, batch_size) or "
+                    "n // batch_size batches.")
+    if order.size < n:
+        t.fail(f"only {order.size} of {n} samples are in a batch.", details=details,
+               hint="Off by one in the slicing? Batch k is order[k * batch_size:(k + 1) * "
+                    "batch_size] (Python slices exclude their end), for start in "
+                    "range(0, n, batch_size).")
+    t.fail("the batches have the wrong sizes.", details=details,
+           hint="Every batch has batch_size samples, only the last one may be shorter "
+                "(np.array_split makes near-equal parts instead): "
+                "[order[i:i + batch_size] for i in range(0, n, batch_size)].")
+
+
+@exercise("minibatch_indices", args=("n", "batch_size", "rng"), chapter="04_training",
+          shape_hint="a list of 1-D integer arrays, batch_size long each except the last.")
+def _check_minibatch_indices(t):
+    # Hand-worked sizes, then shuffling, then where the randomness comes from, then edge cases.
+    for n, batch_size, seed in [(10, 4, 0), (12, 3, 1), (7, 10, 2), (5, 1, 3), (8, 8, 4),
+                                (100, 32, 5)]:
+        t.case(f"n = {n}, batch_size = {batch_size}", n=n, batch_size=batch_size,
+               rng=_SeedText(seed))
+        batches = _batches(t, t.call(n, batch_size, _rng(seed)), n, batch_size)
+        _check_batches(t, batches, n, batch_size)
+
+    n, batch_size = 40, 8
+    t.case("the order is shuffled", n=n, batch_size=batch_size, rng=_SeedText(6))
+    order = _check_batches(t, _batches(t, t.call(n, batch_size, _rng(6)), n, batch_size), n,
+                           batch_size)
+    if np.array_equal(order, np.arange(n)):
+        t.fail("the batches visit the samples in their stored order 0, 1, 2, ...",
+               hint="Shuffle first: order = rng.permutation(n); the same fixed order every "
+                    "epoch lets the network learn the sequence of the data set.")
+    def run(rng_seed, global_seed):
+        np.random.seed(global_seed)  # the grader's own use; check() restores the global state
+        return [b.tolist() for b in _batches(t, t.call(n, batch_size, _rng(rng_seed)), n,
+                                             batch_size)]
+
+    t.case("the order comes from rng only", n=n, batch_size=batch_size, rng=_SeedText(7))
+    a, b, c, d = run(7, 1), run(7, 2), run(7, 1), run(8, 1)
+    if a != c:
+        t.fail("two calls with identically seeded generators gave different orders.",
+               hint="Shuffle with the rng argument, rng.permutation(n). A generator created "
+                    "inside the function without a seed differs on every call.")
+    if a != b:
+        t.fail("the order changes with NumPy's global random state (np.random.seed) although "
+               "rng was the same.",
+               hint="Use rng.permutation(n), not np.random.permutation(n) or "
+                    "np.random.shuffle: the course passes a Generator so that every run can "
+                    "be repeated exactly.")
+    if a == d:
+        t.fail("generators with different seeds gave the same order: the function ignores rng.",
+               hint="Use the rng passed in, rng.permutation(n). A generator created inside the "
+                    "function with a fixed seed makes every epoch visit the samples in the same "
+                    "order.")
+    t.case("two epochs from one generator", n=n, batch_size=batch_size, rng=_SeedText(9))
+    rng = _rng(9)
+    first, second = (np.concatenate(_batches(t, t.call(n, batch_size, rng), n, batch_size))
+                     for _ in range(2))
+    if np.array_equal(first, second):
+        t.fail("two consecutive epochs drawn from the same generator came out in the same order.",
+               hint="Draw the order from rng itself, rng.permutation(n): creating a new "
+                    "generator from a fixed seed inside the function repeats the order every "
+                    "epoch.")

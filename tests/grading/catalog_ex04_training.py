@@ -111,3 +111,122 @@ def sgd_step_ok_optim_sgd_step(param, grad, lr):
 def sgd_step_bad_sgd_mutates_grad(param, grad, lr):
     grad *= lr
     return param - grad
+
+
+# ---------------------------------------------------------------------------------------------
+# minibatch_indices (a list of index arrays; the order from rng)
+# ---------------------------------------------------------------------------------------------
+
+
+@case("minibatch_indices", True)
+def minibatch_indices_ok_slices(n, batch_size, rng):
+    order = rng.permutation(n)
+    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
+
+
+@case("minibatch_indices", True)
+def minibatch_indices_ok_shuffle_in_place_while(n, batch_size, rng):
+    order = np.arange(n)
+    rng.shuffle(order)
+    batches, start = [], 0
+    while start < n:
+        batches.append(order[start:start + batch_size])
+        start += batch_size
+    return batches
+
+
+@case("minibatch_indices", True)
+def minibatch_indices_ok_np_split(n, batch_size, rng):
+    return np.split(rng.permutation(n), np.arange(batch_size, n, batch_size))
+
+
+@case("minibatch_indices", True)
+def minibatch_indices_ok_choice_lists_sorted(n, batch_size, rng):
+    order = rng.choice(n, size=n, replace=False)
+    return [sorted(order[i:i + batch_size].tolist()) for i in range(0, n, batch_size)]
+
+
+@case("minibatch_indices", True)
+def minibatch_indices_ok_default_rng_of_generator(n, batch_size, rng):
+    rng = np.random.default_rng(rng)  # returns the Generator itself
+    order = rng.permutation(n)
+    n_batches = -(-n // batch_size)
+    return [order[k * batch_size:(k + 1) * batch_size] for k in range(n_batches)]
+
+
+@case("minibatch_indices", False, hint=r"stored order")
+def minibatch_indices_bad_no_shuffle(n, batch_size, rng):
+    order = np.arange(n)
+    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
+
+
+@case("minibatch_indices", False, hint=r"with replacement")
+def minibatch_indices_bad_integers(n, batch_size, rng):
+    order = rng.integers(0, n, size=n)
+    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
+
+
+@case("minibatch_indices", False, hint=r"with replacement")
+def minibatch_indices_bad_choice_replace(n, batch_size, rng):
+    order = rng.choice(n, size=n, replace=True)
+    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
+
+
+@case("minibatch_indices", False, hint=r"last, shorter batch|Keep the last batch")
+def minibatch_indices_bad_drops_last(n, batch_size, rng):
+    order = rng.permutation(n)
+    return [order[k * batch_size:(k + 1) * batch_size] for k in range(n // batch_size)]
+
+
+@case("minibatch_indices", False, hint=r"Off by one")
+def minibatch_indices_bad_off_by_one_slice(n, batch_size, rng):
+    order = rng.permutation(n)
+    return [order[i:i + batch_size - 1] for i in range(0, n, batch_size)]
+
+
+@case("minibatch_indices", False, hint=r"Keep the last batch")
+def minibatch_indices_bad_range_stops_early(n, batch_size, rng):
+    order = rng.permutation(n)
+    return [order[i:i + batch_size] for i in range(0, n - batch_size + 1, batch_size)]
+
+
+@case("minibatch_indices", False, hint=r"np\.random\.permutation")
+def minibatch_indices_bad_global_permutation(n, batch_size, rng):
+    order = np.random.permutation(n)
+    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
+
+
+@case("minibatch_indices", False, hint=r"fixed seed")
+def minibatch_indices_bad_fixed_seed(n, batch_size, rng):
+    order = np.random.default_rng(0).permutation(n)
+    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
+
+
+@case("minibatch_indices", False, hint=r"without a seed")
+def minibatch_indices_bad_unseeded(n, batch_size, rng):
+    order = np.random.default_rng().permutation(n)
+    return [order[i:i + batch_size] for i in range(0, n, batch_size)]
+
+
+@case("minibatch_indices", False, hint=r"array_split")
+def minibatch_indices_bad_array_split(n, batch_size, rng):
+    return np.array_split(rng.permutation(n), -(-n // batch_size))
+
+
+@case("minibatch_indices", False, hint=r"Shuffle the samples, not the batches")
+def minibatch_indices_bad_shuffles_blocks(n, batch_size, rng):
+    order = np.arange(n)
+    batches = [order[i:i + batch_size] for i in range(0, n, batch_size)]
+    return [batches[k] for k in rng.permutation(len(batches))]
+
+
+@case("minibatch_indices", False, hint=r"list of batches|Cut the shuffled order")
+def minibatch_indices_bad_returns_order(n, batch_size, rng):
+    return rng.permutation(n)
+
+
+@case("minibatch_indices", False, hint=r"wrap it in list")
+def minibatch_indices_bad_generator(n, batch_size, rng):
+    order = rng.permutation(n)
+    for i in range(0, n, batch_size):
+        yield order[i:i + batch_size]
