@@ -193,3 +193,104 @@ def _check_minibatch_indices(t):
                hint="Draw the order from rng itself, rng.permutation(n): creating a new "
                     "generator from a fixed seed inside the function repeats the order every "
                     "epoch.")
+
+
+# ---------------------------------------------------------------------------------------------
+# momentum_step (in place on param and velocity)
+# ---------------------------------------------------------------------------------------------
+
+
+def _momentum_reference(param, grad, velocity, lr, mu):
+    """The momentum rule of nnlib.optim.SGD (v = mu v - lr g; param += v) on float64 copies:
+    returns (new param, new velocity). With mu = 0 nnlib keeps no velocity; the sheet's rule
+    then stores v = -lr g, which this reference does too."""
+    if mu == 0:
+        v = -lr * grad.astype(np.float64)
+        return param.astype(np.float64) + v, v
+    p, v = param.astype(np.float64), velocity.astype(np.float64)
+    opt = optim.SGD(lr=lr, momentum=mu)
+    opt.velocity = [v]
+    opt.step([p], [grad.astype(np.float64)])
+    return p, v
+
+
+def _momentum_once(t, param, grad, velocity, lr, mu):
+    """One call on the caller's arrays param and velocity (changed in place); checks both."""
+    p0, v0, g = param.copy(), velocity.copy(), grad.copy()
+    expected_p, expected_v = _momentum_reference(p0, g, v0, lr, mu)
+    out = t.call(param, grad.copy(), velocity, lr, mu)
+    tol = dict(rtol=1e-4, atol=1e-6) if param.dtype != np.float64 else dict(rtol=1e-7, atol=1e-10)
+    p_ok = np.allclose(param, expected_p, **tol)
+    p_same, v_same = np.array_equal(param, p0), np.array_equal(velocity, v0)
+    if p_same:
+        returned = isinstance(out, np.ndarray) and out.shape == p0.shape and \
+            np.allclose(out, expected_p, **tol)
+        t.fail("param was not changed in place." + (" The returned array holds the new values, "
+                                                    "but the caller's param did not change."
+                                                    if returned else ""),
+               hint="momentum_step works on the caller's arrays: `param += velocity` (or "
+                    "param[:] = ...). `param = param + velocity` only rebinds the local name; "
+                    "a training loop holding param never sees the step.")
+    if v_same and not np.allclose(v0, expected_v, **tol):
+        t.fail("velocity was not changed in place" + (", although param moved correctly."
+                                                      if p_ok else "."),
+               hint="`velocity = mu * velocity - lr * grad` makes a new local array: the caller's "
+                    "velocity stays as it was and the next step starts from the old one, so "
+                    "there is no momentum. Update it in place: `velocity *= mu; velocity -= lr "
+                    "* grad` (or velocity[:] = mu * velocity - lr * grad).")
+    t.array(param, expected_p, "param after the step", variants=[
+        (lambda: p0 + mu * v0 + lr * g, "Wrong sign: the velocity collects -lr * grad, "
+                                        "v = mu * v - lr * grad, then param += v."),
+        (lambda: p0 - mu * v0 - lr * g, "Wrong sign: the velocity collects -lr * grad, "
+                                        "v = mu * v - lr * grad, then param += v (not -=)."),
+        (lambda: p0 + v0, "param moved by the old velocity: update velocity first, then add the "
+                          "new one, param += velocity."),
+        (lambda: p0 + lr * v0 - mu * g, "mu and lr are swapped: v = mu * v - lr * grad (mu, the "
+                                        "momentum, multiplies the old velocity; lr the gradient)."),
+        (lambda: p0 - lr * g, "param moved by a plain SGD step: the momentum term mu * velocity "
+                              "is missing (v = mu * v - lr * grad; param += v)."),
+        (lambda: p0 + 2 * (mu * v0 - lr * g), "The step was applied twice."),
+    ])
+    t.array(velocity, expected_v, "velocity after the step", variants=[
+        (lambda: mu * v0 + lr * g, "param is right, but velocity has the opposite sign: the "
+                                   "sheet's velocity is v = mu * v - lr * grad with param += v "
+                                   "(not v = mu * v + lr * grad with param -= v)."),
+        (lambda: lr * v0 - mu * g, "mu and lr are swapped: v = mu * v - lr * grad."),
+        (lambda: -lr * g, "The old velocity is missing: v = mu * v - lr * grad."),
+    ])
+    if out is not None and not (isinstance(out, np.ndarray) and out.shape == p0.shape
+                                and np.allclose(out, expected_p, **tol)):
+        t.fail(f"momentum_step returned {type(out).__name__} "
+               f"{'of shape ' + str(np.shape(out)) if isinstance(out, np.ndarray) else ''}; "
+               "expected None (or param).",
+               hint="The step happens in place on param and velocity; return nothing, or "
+                    "return param.")
+
+
+@exercise("momentum_step", args=("param", "grad", "velocity", "lr", "mu"), chapter="04_training",
+          mutable=("param", "velocity"))
+def _check_momentum_step(t):
+    # Hand-worked: v = 0.9 * [0.1, 0] - 0.1 * [0.5, -1] = [0.04, 0.1]; param + v = [1.04, 2.1].
+    param, grad, velocity = np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.array([0.1, 0.0])
+    t.case("hand-worked values", param=param.copy(), grad=grad, velocity=velocity.copy(), lr=0.1,
+           mu=0.9)
+    hand = _momentum_reference(param, grad, velocity, 0.1, 0.9)
+    assert np.allclose(hand[0], [1.04, 2.1]) and np.allclose(hand[1], [0.04, 0.1])
+    _momentum_once(t, param, grad, velocity, 0.1, 0.9)
+    for i, (case, shape, dtype, lr, mu) in enumerate([
+            ("a (3, 4) weight matrix", (3, 4), np.float64, 0.05, 0.9),
+            ("a (5,) bias, mu = 0.5", (5,), np.float64, 0.2, 0.5),
+            ("mu = 0 is plain SGD", (2, 3), np.float64, 0.1, 0.0),
+            ("float32 parameters", (4, 2), np.float32, 0.01, 0.99)]):
+        r = _rng(40 + i)
+        param, grad, velocity = (r.normal(size=shape).astype(dtype) for _ in range(3))
+        t.case(case, param=param.copy(), grad=grad, velocity=velocity.copy(), lr=lr, mu=mu)
+        _momentum_once(t, param, grad, velocity, lr, mu)
+    # The velocity is carried from step to step by the caller's array.
+    r = _rng(45)
+    param, velocity = r.normal(size=(3, 3)), np.zeros((3, 3))
+    for step in range(1, 4):
+        grad = r.normal(size=(3, 3))
+        t.case(f"three steps on the same arrays, velocity starting at 0: step {step}",
+               param=param.copy(), grad=grad, velocity=velocity.copy(), lr=0.1, mu=0.9)
+        _momentum_once(t, param, grad, velocity, 0.1, 0.9)

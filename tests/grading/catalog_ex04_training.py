@@ -230,3 +230,107 @@ def minibatch_indices_bad_generator(n, batch_size, rng):
     order = rng.permutation(n)
     for i in range(0, n, batch_size):
         yield order[i:i + batch_size]
+
+
+# ---------------------------------------------------------------------------------------------
+# momentum_step (in place on param and velocity; returns None or param)
+# ---------------------------------------------------------------------------------------------
+
+
+@case("momentum_step", True)
+def momentum_step_ok_in_place(param, grad, velocity, lr, mu):
+    velocity *= mu
+    velocity -= lr * grad
+    param += velocity
+
+
+@case("momentum_step", True)
+def momentum_step_ok_slice_assign_returns_param(param, grad, velocity, lr, mu):
+    velocity[:] = mu * velocity - lr * grad
+    param[:] = param + velocity
+    return param
+
+
+@case("momentum_step", True)
+def momentum_step_ok_param_first_from_old_velocity(param, grad, velocity, lr, mu):
+    param += mu * velocity - lr * grad  # the new velocity, written out
+    velocity[...] = mu * velocity - lr * grad
+
+
+@case("momentum_step", True)
+def momentum_step_ok_out_arguments(param, grad, velocity, lr, mu):
+    np.multiply(velocity, mu, out=velocity)
+    np.subtract(velocity, lr * grad, out=velocity)
+    np.add(param, velocity, out=param)
+
+
+@case("momentum_step", True)
+def momentum_step_ok_loop(param, grad, velocity, lr, mu):
+    for i in np.ndindex(param.shape):
+        velocity[i] = mu * velocity[i] - lr * grad[i]
+        param[i] += velocity[i]
+    return param
+
+
+@case("momentum_step", False, hint=r"Wrong sign")
+def momentum_step_bad_sign(param, grad, velocity, lr, mu):
+    velocity *= mu
+    velocity += lr * grad
+    param += velocity
+
+
+@case("momentum_step", False, hint=r"velocity was not changed in place")
+def momentum_step_bad_rebinds_velocity(param, grad, velocity, lr, mu):
+    velocity = mu * velocity - lr * grad
+    param += velocity
+
+
+@case("momentum_step", False, hint=r"param was not changed in place")
+def momentum_step_bad_rebinds_param(param, grad, velocity, lr, mu):
+    velocity *= mu
+    velocity -= lr * grad
+    param = param + velocity
+    return param
+
+
+@case("momentum_step", False, hint=r"old velocity")
+def momentum_step_bad_old_velocity(param, grad, velocity, lr, mu):
+    param += velocity
+    velocity *= mu
+    velocity -= lr * grad
+
+
+@case("momentum_step", False, hint=r"mu and lr are swapped")
+def momentum_step_bad_swapped(param, grad, velocity, lr, mu):
+    velocity *= lr
+    velocity -= mu * grad
+    param += velocity
+
+
+@case("momentum_step", False, hint=r"Wrong sign.*not -=")
+def momentum_step_bad_other_convention(param, grad, velocity, lr, mu):
+    velocity *= mu
+    velocity += lr * grad
+    param -= velocity
+
+
+@case("momentum_step", False, hint=r"momentum term mu \* velocity is missing")
+def momentum_step_bad_no_momentum(param, grad, velocity, lr, mu):
+    velocity[:] = -lr * grad
+    param -= lr * grad
+
+
+@case("momentum_step", False, hint=r"changed its input `grad`")
+def momentum_step_bad_mutates_grad(param, grad, velocity, lr, mu):
+    grad *= lr
+    velocity *= mu
+    velocity -= grad
+    param += velocity
+
+
+@case("momentum_step", False, hint=r"expected None \(or param\)")
+def momentum_step_bad_returns_velocity(param, grad, velocity, lr, mu):
+    velocity *= mu
+    velocity -= lr * grad
+    param += velocity
+    return velocity
