@@ -294,3 +294,133 @@ def _check_momentum_step(t):
         t.case(f"three steps on the same arrays, velocity starting at 0: step {step}",
                param=param.copy(), grad=grad, velocity=velocity.copy(), lr=0.1, mu=0.9)
         _momentum_once(t, param, grad, velocity, 0.1, 0.9)
+
+
+# ---------------------------------------------------------------------------------------------
+# adam_step (in place on param, m and v; the textbook form)
+# ---------------------------------------------------------------------------------------------
+
+
+def _adam_reference(param, grad, m, v, t, lr, beta1, beta2, eps):
+    """Adam as in Kingma & Ba (2015), Algorithm 1, on float64 copies; returns (param, m, v).
+
+    eps is added to sqrt(v_hat), the bias-corrected second moment. nnlib.optim.Adam folds the
+    bias correction into the step size instead (section 2 of the paper): its step is
+    lr * m_hat / (sqrt(v_hat) + eps / sqrt(1 - beta2**t)), the same up to eps; the sheet (and this
+    reference) use Algorithm 1, so a large eps tells the two apart.
+    """
+    g = grad.astype(np.float64)
+    m = beta1 * m.astype(np.float64) + (1 - beta1) * g
+    v = beta2 * v.astype(np.float64) + (1 - beta2) * g * g
+    m_hat = m / (1 - beta1 ** t)
+    v_hat = v / (1 - beta2 ** t)
+    return param.astype(np.float64) - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+
+
+def _adam_once(t, param, grad, m, v, step, lr, beta1, beta2, eps, defaults=False):
+    p0, m0, v0, g = param.copy(), m.copy(), v.copy(), grad.copy()
+    exp_p, exp_m, exp_v = _adam_reference(p0, g, m0, v0, step, lr, beta1, beta2, eps)
+    if defaults:
+        out = t.call(param, grad.copy(), m, v, step)
+    else:
+        out = t.call(param, grad.copy(), m, v, step, lr, beta1, beta2, eps)
+    b1, b2 = beta1, beta2
+    for name, arr, before, expected in (("param", param, p0, exp_p), ("m", m, m0, exp_m),
+                                        ("v", v, v0, exp_v)):
+        if np.array_equal(arr, before) and not np.allclose(before, expected):
+            t.fail(f"{name} was not changed in place.",
+                   hint=f"adam_step works on the caller's arrays: `{name} = ...` only rebinds "
+                        f"the local name and the caller's {name} never changes. Update it in "
+                        f"place (`{name} *= ...; {name} += ...`, `{name} -= ...` or "
+                        f"{name}[:] = ...).")
+    t.array(m, exp_m, "m after the step", variants=[
+        (lambda: b2 * m0 + (1 - b2) * g, "beta1 and beta2 are swapped: m uses beta1 (0.9), "
+                                         "m = beta1 * m + (1 - beta1) * grad."),
+        (lambda: (b1 * m0 + (1 - b1) * g) / (1 - b1 ** step),
+         "m holds the bias-corrected value: keep m uncorrected for the next step and compute "
+         "m_hat = m / (1 - beta1**t) in a separate variable."),
+        (lambda: b1 * m0 + g, "The new gradient's share is (1 - beta1) * grad."),
+    ])
+    t.array(v, exp_v, "v after the step", variants=[
+        (lambda: b2 * v0 + (1 - b2) * g, "v averages the squared gradient: "
+                                         "v = beta2 * v + (1 - beta2) * grad**2, not grad."),
+        (lambda: b1 * v0 + (1 - b1) * g * g, "beta1 and beta2 are swapped: v uses beta2 (0.999), "
+                                             "v = beta2 * v + (1 - beta2) * grad**2."),
+        (lambda: (b2 * v0 + (1 - b2) * g * g) / (1 - b2 ** step),
+         "v holds the bias-corrected value: keep v uncorrected for the next step and compute "
+         "v_hat = v / (1 - beta2**t) in a separate variable."),
+    ])
+    m1, v1 = exp_m, exp_v
+    t.array(param, exp_p, "param after the step", finite_hint=(
+        "A NaN or inf in the step: t starts at 1, so 1 - beta1**t is never zero; using t - 1 "
+        "(as if t started at 0) divides by zero at the first step."), variants=[
+        (lambda: p0 - lr * m1 / (np.sqrt(v1) + eps),
+         "The bias correction is missing: divide by 1 - beta**t, m_hat = m / (1 - beta1**t) and "
+         "v_hat = v / (1 - beta2**t), then step by lr * m_hat / (sqrt(v_hat) + eps)."),
+        (lambda: p0 - lr * (m1 / (1 - b1 ** step)) / np.sqrt(v1 / (1 - b2 ** step) + eps),
+         "eps belongs outside the square root: sqrt(v_hat) + eps, not sqrt(v_hat + eps)."),
+        (lambda: p0 - lr * np.sqrt(1 - b2 ** step) / (1 - b1 ** step) * m1 / (np.sqrt(v1) + eps),
+         "This is Adam with the bias correction folded into the step size (as nnlib.optim.Adam "
+         "does), which adds eps to the uncorrected sqrt(v). The sheet uses the textbook form "
+         "(Kingma & Ba, Algorithm 1): m_hat = m / (1 - beta1**t), v_hat = v / (1 - beta2**t), "
+         "param -= lr * m_hat / (sqrt(v_hat) + eps)."),
+        (lambda: p0 - lr * (m1 / (1 - b1 ** (step + 1))) / (np.sqrt(v1 / (1 - b2 ** (step + 1)))
+                                                            + eps),
+         "The bias correction uses t + 1: t starts at 1 and is passed in, use beta**t as it "
+         "comes (do not add one as if it started at 0)."),
+        (lambda: p0 - lr * (m1 / (1 - b1 ** step)) / (np.sqrt(v1) + eps),
+         "Only m is bias-corrected: v needs it too, v_hat = v / (1 - beta2**t)."),
+        (lambda: p0 - lr * m1 / (np.sqrt(v1 / (1 - b2 ** step)) + eps),
+         "Only v is bias-corrected: m needs it too, m_hat = m / (1 - beta1**t)."),
+        (lambda: p0 + lr * (m1 / (1 - b1 ** step)) / (np.sqrt(v1 / (1 - b2 ** step)) + eps),
+         "Wrong sign: Adam descends, param -= lr * m_hat / (sqrt(v_hat) + eps)."),
+    ])
+    if out is not None and not (isinstance(out, np.ndarray) and out.shape == p0.shape
+                                and np.allclose(out, exp_p, rtol=1e-4, atol=1e-7)):
+        t.fail(f"adam_step returned a {type(out).__name__}; expected None (or param).",
+               hint="The step happens in place on param, m and v; return nothing, or return "
+                    "param.")
+
+
+@exercise("adam_step", args=("param", "grad", "m", "v", "t", "lr=1e-3", "beta1=0.9",
+                             "beta2=0.999", "eps=1e-8"), chapter="04_training",
+          mutable=("param", "m", "v"))
+def _check_adam_step(t):
+    # Hand-worked first step from m = v = 0: m_hat = grad and v_hat = grad**2, so the step is
+    # lr * sign(grad) (up to eps): param [1, -2] -> [0.9, -1.9] with lr = 0.1.
+    param, grad = np.array([1.0, -2.0]), np.array([0.5, -1.0])
+    m, v = np.zeros(2), np.zeros(2)
+    t.case("hand-worked first step, t = 1", param=param.copy(), grad=grad, m=m.copy(),
+           v=v.copy(), t=1, lr=0.1)
+    assert np.allclose(_adam_reference(param, grad, m, v, 1, 0.1, 0.9, 0.999, 1e-8)[0],
+                       [0.9, -1.9])
+    _adam_once(t, param, grad, m, v, 1, 0.1, 0.9, 0.999, 1e-8)
+    cases = [("a (3, 4) weight matrix at t = 5", (3, 4), np.float64, 5, 1e-2, 0.9, 0.999, 1e-8,
+              1.0),
+             ("small gradients and a large eps = 1e-3, t = 3", (6,), np.float64, 3, 1e-2, 0.9,
+              0.999, 1e-3, 0.01),
+             ("beta1 = 0.8, beta2 = 0.99, t = 2", (2, 3), np.float64, 2, 0.05, 0.8, 0.99, 1e-8,
+              1.0),
+             ("float32 parameters, t = 10", (4, 2), np.float32, 10, 1e-3, 0.9, 0.999, 1e-8, 1.0)]
+    for i, (case, shape, dtype, step, lr, beta1, beta2, eps, scale) in enumerate(cases):
+        r = _rng(60 + i)
+        param = r.normal(size=shape).astype(dtype)
+        grad = (scale * r.normal(size=shape)).astype(dtype)
+        m = (0.5 * scale * r.normal(size=shape)).astype(dtype)
+        v = (scale ** 2 * r.uniform(0.5, 2.0, size=shape)).astype(dtype)
+        t.case(case, param=param.copy(), grad=grad, m=m.copy(), v=v.copy(), t=step, lr=lr,
+               beta1=beta1, beta2=beta2, eps=eps)
+        _adam_once(t, param, grad, m, v, step, lr, beta1, beta2, eps)
+    r = _rng(65)
+    param = r.normal(size=(2, 2))
+    t.case("the defaults: adam_step(param, grad, m, v, t) with lr = 1e-3, beta1 = 0.9, "
+           "beta2 = 0.999, eps = 1e-8, t = 4", param=param.copy())
+    _adam_once(t, param, r.normal(size=(2, 2)), 0.1 * r.normal(size=(2, 2)),
+               r.uniform(0.5, 1.0, size=(2, 2)), 4, 1e-3, 0.9, 0.999, 1e-8, defaults=True)
+    # m and v are carried from step to step by the caller's arrays; t counts 1, 2, 3.
+    param, m, v = r.normal(size=(3,)), np.zeros(3), np.zeros(3)
+    for step in range(1, 4):
+        grad = r.normal(size=(3,))
+        t.case(f"three steps on the same arrays from m = v = 0: t = {step}", param=param.copy(),
+               grad=grad, m=m.copy(), v=v.copy(), t=step, lr=0.01)
+        _adam_once(t, param, grad, m, v, step, 0.01, 0.9, 0.999, 1e-8)

@@ -334,3 +334,153 @@ def momentum_step_bad_returns_velocity(param, grad, velocity, lr, mu):
     velocity -= lr * grad
     param += velocity
     return velocity
+
+
+# ---------------------------------------------------------------------------------------------
+# adam_step (in place on param, m and v; Kingma & Ba's Algorithm 1, t starting at 1)
+# ---------------------------------------------------------------------------------------------
+
+
+@case("adam_step", True)
+def adam_step_ok_textbook(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m *= beta1
+    m += (1 - beta1) * grad
+    v *= beta2
+    v += (1 - beta2) * grad ** 2
+    m_hat = m / (1 - beta1 ** t)
+    v_hat = v / (1 - beta2 ** t)
+    param -= lr * m_hat / (np.sqrt(v_hat) + eps)
+
+
+@case("adam_step", True)
+def adam_step_ok_slices_returns_param(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999,
+                                      eps=1e-8):
+    m[:] = beta1 * m + (1 - beta1) * grad
+    v[:] = beta2 * v + (1 - beta2) * grad * grad
+    param[:] = param - lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)
+    return param
+
+
+@case("adam_step", True)
+def adam_step_ok_lerp_style(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m += (1 - beta1) * (grad - m)  # the same average, written as m moving towards grad
+    v += (1 - beta2) * (np.square(grad) - v)
+    denom = np.sqrt(v) / np.sqrt(1 - beta2 ** t) + eps
+    param -= (lr / (1 - beta1 ** t)) * m / denom
+
+
+@case("adam_step", True)
+def adam_step_ok_loop(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    import math
+    for i in np.ndindex(param.shape):
+        m[i] = beta1 * m[i] + (1 - beta1) * grad[i]
+        v[i] = beta2 * v[i] + (1 - beta2) * grad[i] ** 2
+        m_hat = m[i] / (1 - beta1 ** t)
+        v_hat = v[i] / (1 - beta2 ** t)
+        param[i] -= lr * m_hat / (math.sqrt(v_hat) + eps)
+
+
+@case("adam_step", False, hint=r"bias correction is missing")
+def adam_step_bad_no_bias_correction(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999,
+                                     eps=1e-8):
+    m *= beta1
+    m += (1 - beta1) * grad
+    v *= beta2
+    v += (1 - beta2) * grad ** 2
+    param -= lr * m / (np.sqrt(v) + eps)
+
+
+@case("adam_step", False, hint=r"outside the square root")
+def adam_step_bad_eps_inside_sqrt(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999,
+                                  eps=1e-8):
+    m *= beta1
+    m += (1 - beta1) * grad
+    v *= beta2
+    v += (1 - beta2) * grad ** 2
+    param -= lr * (m / (1 - beta1 ** t)) / np.sqrt(v / (1 - beta2 ** t) + eps)
+
+
+@case("adam_step", False, hint=r"beta1 and beta2 are swapped")
+def adam_step_bad_betas_swapped(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m *= beta2
+    m += (1 - beta2) * grad
+    v *= beta1
+    v += (1 - beta1) * grad ** 2
+    param -= lr * (m / (1 - beta2 ** t)) / (np.sqrt(v / (1 - beta1 ** t)) + eps)
+
+
+@case("adam_step", False, hint=r"t \+ 1")
+def adam_step_bad_t_plus_one(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    t += 1  # as if the caller's t started at 0
+    m *= beta1
+    m += (1 - beta1) * grad
+    v *= beta2
+    v += (1 - beta2) * grad ** 2
+    param -= lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)
+
+
+@case("adam_step", False, hint=r"t starts at 1")
+def adam_step_bad_t_minus_one(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m *= beta1
+    m += (1 - beta1) * grad
+    v *= beta2
+    v += (1 - beta2) * grad ** 2
+    param -= lr * (m / (1 - beta1 ** (t - 1))) / (np.sqrt(v / (1 - beta2 ** (t - 1))) + eps)
+
+
+@case("adam_step", False, hint=r"squared gradient")
+def adam_step_bad_v_from_grad(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m *= beta1
+    m += (1 - beta1) * grad
+    v *= beta2
+    v += (1 - beta2) * grad
+    param -= lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)
+
+
+@case("adam_step", False, hint=r"folded into the step size")
+def adam_step_bad_nnlib_folded_form(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999,
+                                    eps=1e-8):
+    m *= beta1
+    m += (1 - beta1) * grad
+    v *= beta2
+    v += (1 - beta2) * grad ** 2
+    param -= lr * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t) * m / (np.sqrt(v) + eps)
+
+
+@case("adam_step", False, hint=r"m holds the bias-corrected value")
+def adam_step_bad_corrects_m_in_place(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999,
+                                      eps=1e-8):
+    m *= beta1
+    m += (1 - beta1) * grad
+    v *= beta2
+    v += (1 - beta2) * grad ** 2
+    m /= 1 - beta1 ** t
+    v /= 1 - beta2 ** t
+    param -= lr * m / (np.sqrt(v) + eps)
+
+
+@case("adam_step", False, hint=r"m was not changed in place")
+def adam_step_bad_rebinds_moments(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad ** 2
+    param -= lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)
+
+
+@case("adam_step", False, hint=r"Wrong sign")
+def adam_step_bad_sign(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m *= beta1
+    m += (1 - beta1) * grad
+    v *= beta2
+    v += (1 - beta2) * grad ** 2
+    param += lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)
+
+
+@case("adam_step", False, hint=r"changed its input `grad`")
+def adam_step_bad_squares_grad_in_place(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999,
+                                        eps=1e-8):
+    m *= beta1
+    m += (1 - beta1) * grad
+    grad **= 2
+    v *= beta2
+    v += (1 - beta2) * grad
+    param -= lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps)
