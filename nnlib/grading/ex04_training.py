@@ -1,4 +1,7 @@
-"""Sheet 4 (chapter 4): the update step."""
+"""Sheet 4 (chapter 4): mini-batches and the update steps (SGD, momentum, Adam in the textbook
+form of Kingma & Ba, Algorithm 1; its reference is _adam_reference below)."""
+
+import math
 
 import numpy as np
 
@@ -117,7 +120,11 @@ def _check_batches(t, batches, n, batch_size):
         t.fail("some samples appear in more than one batch.", details=details,
                hint="The batches overlap: slice order[i:i + batch_size] with i stepping by "
                     "batch_size, range(0, n, batch_size).")
-    if batch_size > 1 and n > batch_size and not np.array_equal(order, np.arange(n)) and all(
+    # Blocks of consecutive samples in shuffled order: only looked at where a shuffled order
+    # makes such blocks with a probability below 1e-15 (k! prod(b_i!) / n! for k batches).
+    log_chance = (math.lgamma(len(batches) + 1) + sum(math.lgamma(len(b) + 1) for b in batches)
+                  - math.lgamma(n + 1))
+    if log_chance < math.log(1e-15) and not np.array_equal(order, np.arange(n)) and all(
             len(b) and b[0] % batch_size == 0 and np.array_equal(np.sort(b), b[0] + np.arange(len(b)))
             for b in batches):
         t.fail("each batch is a block of consecutive samples; only the order of the blocks was "
@@ -147,8 +154,9 @@ def _check_batches(t, batches, n, batch_size):
           shape_hint="a list of 1-D integer arrays, batch_size long each except the last.")
 def _check_minibatch_indices(t):
     # Hand-worked sizes, then shuffling, then where the randomness comes from, then edge cases.
-    for n, batch_size, seed in [(10, 4, 0), (12, 3, 1), (7, 10, 2), (5, 1, 3), (8, 8, 4),
-                                (100, 32, 5)]:
+    # The first case is large enough for the check of shuffled blocks (see _check_batches).
+    for n, batch_size, seed in [(40, 8, 10), (10, 4, 0), (12, 3, 1), (7, 10, 2), (5, 1, 3),
+                                (8, 8, 4), (100, 32, 5)]:
         t.case(f"n = {n}, batch_size = {batch_size}", n=n, batch_size=batch_size,
                rng=_SeedText(seed))
         batches = _batches(t, t.call(n, batch_size, _rng(seed)), n, batch_size)
