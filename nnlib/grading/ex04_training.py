@@ -157,7 +157,7 @@ def _check_minibatch_indices(t):
     # The first case is large enough for the check of shuffled blocks (see _check_batches).
     for n, batch_size, seed in [(40, 8, 10), (10, 4, 0), (12, 3, 1), (7, 10, 2), (5, 1, 3),
                                 (8, 8, 4), (100, 32, 5)]:
-        t.case(f"n = {n}, batch_size = {batch_size}", n=n, batch_size=batch_size,
+        t.case(f"n = {n} with batch_size = {batch_size}", n=n, batch_size=batch_size,
                rng=_SeedText(seed))
         batches = _batches(t, t.call(n, batch_size, _rng(seed)), n, batch_size)
         _check_batches(t, batches, n, batch_size)
