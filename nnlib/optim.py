@@ -67,6 +67,11 @@ class Adam:
     ``m = b1 m + (1-b1) g``; ``v = b2 v + (1-b2) g**2``;
     ``param -= lr * m_hat / (sqrt(v_hat) + eps)`` with ``m_hat = m / (1-b1**t)``,
     ``v_hat = v / (1-b2**t)``.
+
+    The code folds the bias correction into the step size (the Adam paper's section 2 form):
+    ``param -= lr * sqrt(1-b2**t) / (1-b1**t) * m / (sqrt(v) + eps)``. It differs from the formula
+    above only in where ``eps`` enters (added to the uncorrected ``sqrt(v)``), which matters
+    only while ``sqrt(v)`` is as small as ``eps``.
     """
 
     def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0):

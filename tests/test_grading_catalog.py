@@ -12,8 +12,10 @@ import re
 import numpy as np
 import pytest
 
+from grading import catalog_ex04_training as ex04
 from grading import catalog_ex05_init as ex05
 from grading import catalog_ex06_regularization as ex06
+from grading import catalog_ex08_capstone as ex08
 from grading.cases import all_cases
 from nnlib import functional as F
 from nnlib import gradcheck, init, losses, nets, optim, regularization
@@ -66,6 +68,7 @@ def _restreamed(fn, k):
     rng state (as the contract requires) but a different random stream for every ``k``."""
     def wrapped(*args):
         *rest, rng = args
+        rng = np.random.default_rng(rng)  # an int seed too, for the exercises that accept one
         return fn(*rest, np.random.default_rng([k, int(rng.integers(2 ** 62))]))
     wrapped.__name__ = f"{fn.__name__}_stream_{k}"
     return wrapped
@@ -75,10 +78,15 @@ STATISTICAL_VALID = [
     ("xavier_init", ex05.xavier_init_ok_normal), ("xavier_init", ex05.xavier_init_ok_uniform),
     ("he_init", ex05.he_init_ok_normal), ("he_init", ex05.he_init_ok_uniform),
     ("dropout_forward", ex06.dropout_forward_ok_ge),
-    ("dropout_forward", ex06.dropout_forward_ok_binomial)]
+    ("dropout_forward", ex06.dropout_forward_ok_binomial),
+    ("minibatch_indices", ex04.minibatch_indices_ok_slices),
+    ("minibatch_indices", ex04.minibatch_indices_ok_choice_lists_sorted),
+    ("init_two_layer", ex08.init_two_layer_ok_normal)]
 STATISTICAL_NEAR_MISSES = [
     ("xavier_init", ex05.xavier_init_bad_fan_out), ("he_init", ex05.he_init_bad_xavier_variance),
-    ("dropout_forward", ex06.dropout_forward_bad_keep_with_probability_p)]
+    ("dropout_forward", ex06.dropout_forward_bad_keep_with_probability_p),
+    ("minibatch_indices", ex04.minibatch_indices_bad_shuffles_blocks),
+    ("init_two_layer", ex08.init_two_layer_bad_xavier)]
 
 
 @pytest.mark.parametrize("exercise, fn", STATISTICAL_VALID,
