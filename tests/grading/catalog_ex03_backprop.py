@@ -408,16 +408,7 @@ def dense_backward_bad_do_not_divide_by(d, x, W):
 
 @case("numerical_gradient", True)
 def numerical_gradient_ok_ndindex(f, x, h=1e-5):
-    grad = np.zeros(x.shape)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + h
-        fp = f()
-        x[i] = old - h
-        fm = f()
-        x[i] = old
-        grad[i] = (fp - fm) / (2 * h)
-    return grad
+    return numerical_gradient(f, x, h)  # independent.py's: np.ndindex over every entry
 
 
 @case("numerical_gradient", True)
