@@ -38,7 +38,7 @@ IMPLEMENTATIONS = ["nnlib", "torch", "sklearn", "seed"]
 LABELS = {"nnlib": "nnlib (fit)", "torch": "PyTorch", "sklearn": "scikit-learn MLPClassifier",
           "seed": "seed-style NumPy"}
 
-# Digits capstone: the chapter 8 network and optimizer, trained until it reaches DIGITS_TARGET.
+# Digits capstone: the chapter 9 network and optimizer, trained until it reaches DIGITS_TARGET.
 DIGITS_SIZES, DIGITS_BATCH, DIGITS_LR = [64, 128, 64, 10], 32, 1e-3
 DIGITS_TARGET, DIGITS_MAX_EPOCHS = 0.98, 100
 
@@ -529,7 +529,7 @@ def print_throughput(results, batch_sizes, names, info, n_samples, peak):
 
 
 def print_digits(runs, repeats, max_epochs):
-    print(f"\ndigits {'-'.join(map(str, DIGITS_SIZES))} (the chapter 8 network), ReLU, Adam lr {DIGITS_LR}, "
+    print(f"\ndigits {'-'.join(map(str, DIGITS_SIZES))} (the chapter 9 network), ReLU, Adam lr {DIGITS_LR}, "
           f"batch {DIGITS_BATCH}, float64, same weights and batches: time to {100 * DIGITS_TARGET:.0f}% "
           f"validation accuracy\n(at most {max_epochs} epochs; an evaluation after every epoch), "
           f"median of {repeats}")

@@ -15,7 +15,7 @@ import pytest
 from grading import catalog_ex04_training as ex04
 from grading import catalog_ex05_init as ex05
 from grading import catalog_ex06_regularization as ex06
-from grading import catalog_ex08_capstone as ex08
+from grading import catalog_ex09_capstone as ex09
 from grading.cases import all_cases
 from nnlib import functional as F
 from nnlib import gradcheck, init, losses, nets, optim, regularization
@@ -81,12 +81,12 @@ STATISTICAL_VALID = [
     ("dropout_forward", ex06.dropout_forward_ok_binomial),
     ("minibatch_indices", ex04.minibatch_indices_ok_slices),
     ("minibatch_indices", ex04.minibatch_indices_ok_choice_lists_sorted),
-    ("init_two_layer", ex08.init_two_layer_ok_normal)]
+    ("init_two_layer", ex09.init_two_layer_ok_normal)]
 STATISTICAL_NEAR_MISSES = [
     ("xavier_init", ex05.xavier_init_bad_fan_out), ("he_init", ex05.he_init_bad_xavier_variance),
     ("dropout_forward", ex06.dropout_forward_bad_keep_with_probability_p),
     ("minibatch_indices", ex04.minibatch_indices_bad_shuffles_blocks),
-    ("init_two_layer", ex08.init_two_layer_bad_xavier)]
+    ("init_two_layer", ex09.init_two_layer_bad_xavier)]
 
 
 @pytest.mark.parametrize("exercise, fn", STATISTICAL_VALID,

@@ -293,7 +293,7 @@ def test_healthy_runs_give_no_warning(case, spirals, moons):
         keep = np.r_[np.flatnonzero(moons[1] == 0), np.flatnonzero(moons[1] == 1)[:22]]
         _, said = fit_quietly(nnlib.mlp([2, 32, 2], rng=G(1)), moons[0][keep], moons[1][keep], epochs=100,
                               lr=0.3, rng=G(2))
-    else:  # the article network of chapter 8: sigmoid outputs, MSE on one-hot targets
+    else:  # the article network of chapter 9: sigmoid outputs, MSE on one-hot targets
         net = nnlib.Sequential(nnlib.mlp([2, 5, 3], activation="sigmoid", init="xavier_normal", rng=G(1)).layers
                                + [nnlib.Sigmoid()])
         _, said = fit_quietly(net, X, np.eye(3)[y], loss="mse", epochs=30, batch_size=16, lr=2.0, rng=G(2))

@@ -1,4 +1,4 @@
-"""Sheet 9 (chapter 9): fixing a broken network in the seed article's style, two sanity checks.
+"""Sheet 10 (chapter 10): fixing a broken network in the seed article's style, two sanity checks.
 
 The four repair exercises know the bugs that the sheet plants (and a few the learner may add);
 each report names the bug that is still there and the symptom it had. The two sanity checks are
@@ -42,7 +42,7 @@ def _sigmoid_variants(z):
     ]
 
 
-@exercise("sigmoid_fixed", args=("z",), chapter="09_debugging")
+@exercise("sigmoid_fixed", args=("z",), chapter="10_debugging")
 def _check_sigmoid_fixed(t):
     z = np.array([-2.0, 0.0, 2.0, 10.0])
     t.case("hand-worked values: sigmoid(0) = 0.5, sigmoid(10) close to 1", z=z)
@@ -155,7 +155,7 @@ def _check_update_result(t, before, grads, params, lr):
                                    "params[key] -= lr * grads[key].")
 
 
-@exercise("update_fixed", args=("params", "grads", "lr"), chapter="09_debugging",
+@exercise("update_fixed", args=("params", "grads", "lr"), chapter="10_debugging",
           mutable=("params",),
           mutation_hint="Change only params (in place); grads must stay as it was.")
 def _check_update_fixed(t):
@@ -251,7 +251,7 @@ def _check_layer(t, A_prev, W, b, activation, kind, hint_on_error=None):
 
 
 @exercise("single_layer_forward_fixed", args=("A_prev", "W", "b", 'activation="relu"'),
-          chapter="09_debugging",
+          chapter="10_debugging",
           shape_hint="A_prev is (N, fan_in), W is (fan_in, fan_out), b is (fan_out,): "
                      "Z = A_prev @ W + b is (N, fan_out).")
 def _check_single_layer_forward_fixed(t):
@@ -334,7 +334,7 @@ def _cost_variants(Y_hat, Y):
     return out
 
 
-@exercise("cost_fixed", args=("Y_hat", "Y"), chapter="09_debugging",
+@exercise("cost_fixed", args=("Y_hat", "Y"), chapter="10_debugging",
           shape_hint="Y_hat and Y are both (N, 1), row-major: one sample per row; the number of "
                      "samples is Y_hat.shape[0].")
 def _check_cost_fixed(t):
@@ -521,7 +521,7 @@ def _initial_loss_nets():
     ]
 
 
-@exercise("initial_loss_ok", args=("net", "X", "y", "C"), chapter="09_debugging")
+@exercise("initial_loss_ok", args=("net", "X", "y", "C"), chapter="10_debugging")
 def _check_initial_loss_ok(t):
     _run_verdicts(t, "initial_loss_ok", _initial_loss_nets(),
                   lambda net, X, y, C: t.call(net, X.copy(), y.copy(), C))
@@ -567,7 +567,7 @@ def _tiny_batch_nets():
     ]
 
 
-@exercise("can_overfit_tiny_batch", args=("net", "X", "y"), chapter="09_debugging")
+@exercise("can_overfit_tiny_batch", args=("net", "X", "y"), chapter="10_debugging")
 def _check_can_overfit_tiny_batch(t):
     _run_verdicts(t, "can_overfit_tiny_batch", _tiny_batch_nets(),
                   lambda net, X, y, _: t.call(net, X.copy(), y.copy()))

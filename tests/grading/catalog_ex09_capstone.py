@@ -1,4 +1,4 @@
-"""Learner implementations of sheet 8 (ex08_capstone): valid ones that must pass and mistakes that
+"""Learner implementations of sheet 9 (ex09_capstone): valid ones that must pass and mistakes that
 must fail with a hint matching ``hint`` (a regular expression, searched case-insensitively in the
 whole report). Run by tests/test_grading_catalog.py.
 

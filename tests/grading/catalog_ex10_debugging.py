@@ -1,4 +1,4 @@
-"""Learner implementations of sheet 9 (ex09_debugging): valid ones that must pass and mistakes
+"""Learner implementations of sheet 10 (ex10_debugging): valid ones that must pass and mistakes
 (the sheet's planted bugs left in, and new ones) that must fail with a hint naming them. Run by
 tests/test_grading_catalog.py."""
 

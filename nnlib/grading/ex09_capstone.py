@@ -1,4 +1,4 @@
-"""Sheet 8 (chapter 8, the capstone): the learner's own two-layer network, trained and evaluated.
+"""Sheet 9 (chapter 9, the capstone): the learner's own two-layer network, trained and evaluated.
 
 ``train_two_layer`` is graded on what it does: the grader swaps the notebook's ``two_layer_net``
 for a recording wrapper while the learner's function runs (and puts the original back), so it
@@ -18,7 +18,7 @@ from .pipelines import (KEYS, _check_params, _check_pipeline, _forward_scores,
 from .registry import exercise
 from .tester import _Errored
 
-CHAPTER = "08_capstone"
+CHAPTER = "09_capstone"
 
 
 def _flat(out):
