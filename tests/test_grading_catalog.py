@@ -15,6 +15,7 @@ import pytest
 from grading import catalog_ex04_training as ex04
 from grading import catalog_ex05_init as ex05
 from grading import catalog_ex06_regularization as ex06
+from grading import catalog_ex08_tuning as ex08
 from grading import catalog_ex09_capstone as ex09
 from grading.cases import all_cases
 from nnlib import functional as F
@@ -66,10 +67,10 @@ def test_every_exercise_has_enough_cases_and_unique_names():
 def _restreamed(fn, k):
     """``fn`` drawing from a generator derived from ``rng`` and ``k``: deterministic for a given
     rng state (as the contract requires) but a different random stream for every ``k``."""
-    def wrapped(*args):
+    def wrapped(*args, **kwargs):
         *rest, rng = args
         rng = np.random.default_rng(rng)  # an int seed too, for the exercises that accept one
-        return fn(*rest, np.random.default_rng([k, int(rng.integers(2 ** 62))]))
+        return fn(*rest, np.random.default_rng([k, int(rng.integers(2 ** 62))]), **kwargs)
     wrapped.__name__ = f"{fn.__name__}_stream_{k}"
     return wrapped
 
@@ -81,7 +82,10 @@ STATISTICAL_VALID = [
     ("dropout_forward", ex06.dropout_forward_ok_binomial),
     ("minibatch_indices", ex04.minibatch_indices_ok_slices),
     ("minibatch_indices", ex04.minibatch_indices_ok_choice_lists_sorted),
-    ("init_two_layer", ex09.init_two_layer_ok_normal)]
+    ("init_two_layer", ex09.init_two_layer_ok_normal),
+    ("log_uniform", ex08.log_uniform_ok_power_of_ten), ("log_uniform", ex08.log_uniform_ok_ratio_power),
+    ("random_search", ex08.random_search_ok_loop),
+    ("random_search", ex08.random_search_ok_vectorized_draws)]
 STATISTICAL_NEAR_MISSES = [
     ("xavier_init", ex05.xavier_init_bad_fan_out), ("he_init", ex05.he_init_bad_xavier_variance),
     ("dropout_forward", ex06.dropout_forward_bad_keep_with_probability_p),

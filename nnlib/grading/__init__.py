@@ -88,6 +88,7 @@ from .checking import DEFAULT_TIMEOUT, LOG_ENV, ExerciseFailed, check, results
 from . import ex01_forward, ex02_softmax, ex03_backprop, ex04_training  # noqa: E402,F401
 from . import ex05_init, ex06_regularization  # noqa: E402,F401
 from . import ex07_preprocessing  # noqa: E402,F401
+from . import ex08_tuning  # noqa: E402,F401
 from . import ex09_capstone  # noqa: E402,F401
 from . import ex10_debugging  # noqa: E402,F401
 

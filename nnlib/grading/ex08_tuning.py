@@ -346,7 +346,7 @@ def _check_update_ratio(t):
         r = _rng(80 + i)
         before = r.normal(size=shape).astype(dtype)
         step = (r.normal(size=shape) * size * np.linalg.norm(before) / math.sqrt(before.size)).astype(dtype)
-        cases.append((f"a {shape[0]}x{shape[1]} {np.dtype(dtype).name} matrix", before, before - step))
+        cases.append((f"a {np.dtype(dtype).name} matrix of shape {shape}", before, before - step))
     for description, before, after in cases:
         t.case(description, W_before=before, W_after=after)
         got = t.call(before.copy(), after.copy())

@@ -45,7 +45,7 @@ def _check_rng(t, make_args, what):
 
 
 # ---------------------------------------------------------------------------------------------
-# 8.1 zero_rule_accuracy
+# 9.1 zero_rule_accuracy
 # ---------------------------------------------------------------------------------------------
 
 
@@ -100,7 +100,7 @@ def _check_zero_rule_accuracy(t):
 
 
 # ---------------------------------------------------------------------------------------------
-# 8.2 init_two_layer
+# 9.2 init_two_layer
 # ---------------------------------------------------------------------------------------------
 
 
@@ -196,7 +196,7 @@ def _check_init_two_layer(t):
 
 
 # ---------------------------------------------------------------------------------------------
-# 8.3 train_two_layer: graded through a recording two_layer_net
+# 9.3 train_two_layer: graded through a recording two_layer_net
 # ---------------------------------------------------------------------------------------------
 
 
@@ -407,7 +407,7 @@ def _check_train_two_layer(t):
     if set(first) == set(KEYS) and first["W1"].shape == (D, H):
         if np.all(first["W1"] == 0):
             t.fail("training starts from all-zero W1.",
-                   hint="Start from init_two_layer(D, H, C, rng), your exercise 8.1.")
+                   hint="Start from init_two_layer(D, H, C, rng), your exercise 9.2.")
     else:
         t.fail("the params passed to two_layer_net do not have W1 of shape (D, H).",
                hint="Start from init_two_layer(D, H, C, rng) with D = X.shape[1] and "
@@ -466,7 +466,7 @@ def _check_train_two_layer(t):
 
 
 # ---------------------------------------------------------------------------------------------
-# 8.4 predict
+# 9.4 predict
 # ---------------------------------------------------------------------------------------------
 
 
@@ -543,7 +543,7 @@ def _check_predict(t):
 
 
 # ---------------------------------------------------------------------------------------------
-# 8.5, 8.6 the pipelines
+# 9.5, 9.6 the pipelines
 # ---------------------------------------------------------------------------------------------
 @exercise("seeds_pipeline", args=("X_train", "y_train", "X_test", "y_test", "rng"),
           chapter=CHAPTER)

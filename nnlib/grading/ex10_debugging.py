@@ -20,7 +20,7 @@ def _sigmoid(z):
 
 
 # ---------------------------------------------------------------------------------------------
-# 9.1 sigmoid_fixed
+# 10.1 sigmoid_fixed
 # ---------------------------------------------------------------------------------------------
 
 _SIGMOID_BUG = ("The bug is still there: the minus sign in exp(-z) is missing, so this is "
@@ -70,7 +70,7 @@ def _check_sigmoid_fixed(t):
 
 
 # ---------------------------------------------------------------------------------------------
-# 9.2 update_fixed
+# 10.2 update_fixed
 # ---------------------------------------------------------------------------------------------
 
 _ASSIGN_BUG = ("Bug 1 is still there: `=` instead of `-=`. The weights are thrown away and "
@@ -183,7 +183,7 @@ def _check_update_fixed(t):
 
 
 # ---------------------------------------------------------------------------------------------
-# 9.3 single_layer_forward_fixed
+# 10.3 single_layer_forward_fixed
 # ---------------------------------------------------------------------------------------------
 
 _IS_BUG = ("Bug 1 is still there: strings compared with `is`. `is` asks whether two names are "
@@ -296,7 +296,7 @@ def _check_single_layer_forward_fixed(t):
 
 
 # ---------------------------------------------------------------------------------------------
-# 9.4 cost_fixed
+# 10.4 cost_fixed
 # ---------------------------------------------------------------------------------------------
 
 _MINUS_BUG = ("Bug 1 is still there: the minus sign in front of the mean is missing. Its "

@@ -399,10 +399,10 @@ def early_stopping_bad_argmin_with_nan(val_losses, patience):
 
 @case("early_stopping", False, hint=r"integer epoch index")
 def early_stopping_bad_returns_losses(val_losses, patience):
-    best, best_epoch, waited = float("inf"), 0, 0
+    best, waited = float("inf"), 0
     for epoch, loss in enumerate(val_losses):
         if loss < best:
-            best, best_epoch, waited = loss, epoch, 0
+            best, waited = loss, 0
         else:
             waited += 1
             if waited == patience:
