@@ -1,4 +1,5 @@
-"""Sheet 2 (chapter 2): softmax, cross-entropy and its gradient."""
+"""Sheet 2 (chapter 2): softmax, cross-entropy and its gradient; the stable versions from logits
+are checked in ex02_softmax_part2.py and registered at the end of this module."""
 
 import math
 

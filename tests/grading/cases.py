@@ -22,6 +22,7 @@ def all_cases():
                    catalog_ex03_backprop, catalog_ex03_backprop_nets, catalog_ex04_training,
                    catalog_ex05_init, catalog_ex06_regularization)
     from . import catalog_ex02_softmax_part2  # noqa: F401
+    from . import catalog_ex06_regularization_part2  # noqa: F401
     from . import catalog_ex07_preprocessing  # noqa: F401
     from . import catalog_ex08_capstone  # noqa: F401  (registers)
     from . import catalog_ex09_debugging  # noqa: F401
