@@ -1,4 +1,5 @@
-"""Sheet 2 (chapter 2): softmax, cross-entropy and its gradient."""
+"""Sheet 2 (chapter 2): softmax, cross-entropy and its gradient; the stable versions from logits
+are checked in ex02_softmax_part2.py and registered at the end of this module."""
 
 import math
 
@@ -249,3 +250,40 @@ def _check_softmax_cross_entropy_backward(t):
             variants=_scebw_variants(probs.astype(np.float64), y),
             scales={3: "Divide by N: the loss is a mean over the batch, so is its gradient."},
             **_F32)
+
+
+# The second half of the sheet: the checkers live in ex02_softmax_part2.py (this module would grow
+# too long); they are registered here so that every exercise of the sheet belongs to this module.
+from . import ex02_softmax_part2 as _part2  # noqa: E402
+
+_CHAPTER = "02_softmax_cross_entropy"
+
+
+@exercise("logsumexp", args=("z",), chapter=_CHAPTER,
+          shape_hint="z is (N, C) and the result is (N,), one number per row; "
+                     "z.max(axis=1, keepdims=True) has shape (N, 1), which broadcasts over the "
+                     "row.")
+def _check_logsumexp(t):
+    _part2.check_logsumexp(t)
+
+
+@exercise("log_softmax", args=("z",), chapter=_CHAPTER,
+          shape_hint="z is (N, C) and so is the result; subtract logsumexp(z)[:, None], shape "
+                     "(N, 1), so that it broadcasts over each row.")
+def _check_log_softmax(t):
+    _part2.check_log_softmax(t)
+
+
+@exercise("softmax_cross_entropy", args=("logits", "y"), chapter=_CHAPTER,
+          shape_hint="logits is (N, C), y is (N,) integer labels (any integer dtype); the loss is "
+                     "a single number and dlogits has the shape of logits, (N, C). One-hot "
+                     "labels are np.eye(C)[y] with C = logits.shape[1].")
+def _check_softmax_cross_entropy(t):
+    _part2.check_softmax_cross_entropy(t)
+
+
+@exercise("binary_cross_entropy_with_logits", args=("logits", "y"), chapter=_CHAPTER,
+          shape_hint="logits and y have the same shape, (N,) or (N, 1); the loss is a single "
+                     "number and dlogits has the shape of logits.")
+def _check_binary_cross_entropy_with_logits(t):
+    _part2.check_binary_cross_entropy_with_logits(t)

@@ -1,4 +1,4 @@
-"""Sheet 6 (chapter 6): dropout and the L2 penalty."""
+"""Sheet 6 (chapter 6): dropout, the L2 and L1 penalties, weight decay in the update, max-norm."""
 
 import math
 
@@ -218,3 +218,206 @@ def _check_l2_penalty(t):
             (lambda: lam * Wd ** 2, "The derivative of 0.5 * lam * w**2 is lam * w, not "
                                     "lam * w**2."),
         ], shape_hints={(): "The gradient has the shape of W: lam * W."})
+
+
+# ---------------------------------------------------------------------------------------------
+# l1_penalty, weight decay inside the update, max-norm
+# ---------------------------------------------------------------------------------------------
+
+
+@exercise("l1_penalty", args=("W", "lam"), chapter="06_regularization_dropout")
+def _check_l1_penalty(t):
+    W_hand = np.array([[1.0, -2.0, 0.0], [-3.0, 0.5, -1.0]])
+    sparse = _rng(60).normal(size=(4, 5))
+    sparse[_rng(61).random((4, 5)) < 0.5] = 0.0  # half the weights exactly 0, as L1 leaves them
+    cases = [("hand-worked values (one weight is exactly 0)", W_hand, 0.1),
+             ("a (4, 6) weight matrix, lam = 1e-3", _rng(62).normal(size=(4, 6)), 1e-3),
+             ("many weights exactly 0: the subgradient there is 0", sparse, 0.5),
+             ("a bias vector of shape (5,)", _rng(63).normal(size=5), 0.2),
+             ("lam = 0 gives no penalty", _rng(64).normal(size=(3, 2)), 0.0),
+             ("float32 weights", _rng(65).normal(size=(5, 3)).astype(np.float32), 0.05)]
+    for case, W, lam in cases:
+        Wd = W.astype(np.float64)
+        value_e, grad_e = regularization.l1_penalty(Wd, lam)
+        t.case(case, W=W, lam=lam)
+        out = t.call(W.copy(), lam)
+        value, grad = t.tuple_of(out, 2, "l1_penalty(W, lam)", ("penalty", "grad"))
+        if np.shape(value) == W.shape and np.ndim(grad) == 0 and W.ndim:
+            t.fail("the first item has the shape of W and the second is a single number.",
+                   hint="Return the two results in the order (penalty, grad).")
+        t.scalar(value, value_e, "the penalty", variants=[
+            (lambda: 0.5 * lam * float(np.sum(Wd ** 2)), "That is the L2 penalty; L1 sums the "
+                                                         "absolute values: lam * np.sum(np.abs(W))."),
+            (lambda: lam * float(np.sum(Wd)), "Take the absolute values first: negative weights "
+                                              "add to the penalty too, lam * np.sum(np.abs(W))."),
+            (lambda: lam * abs(float(np.sum(Wd))), "Take the absolute value of every weight, "
+                                                   "then sum: np.sum(np.abs(W)), not "
+                                                   "abs(np.sum(W))."),
+            (lambda: lam * float(np.mean(np.abs(Wd))), "Sum the absolute values (np.sum), do "
+                                                       "not average them."),
+            (lambda: float(np.sum(np.abs(Wd))), "Multiply by lam."),
+        ], scales={0.5: "The L1 penalty has no factor 1/2: lam * np.sum(np.abs(W))."},
+            atol=1e-12)
+        t.array(grad, grad_e, "the gradient", variants=[
+            (lambda: lam * np.where(Wd >= 0, 1.0, -1.0),
+             "Where a weight is exactly 0, |w| has no slope; the course uses the subgradient 0 "
+             "there, which np.sign(W) gives (np.where(W >= 0, 1, -1) gives 1)."),
+            (lambda: lam * np.where(Wd > 0, 1.0, -1.0),
+             "Where a weight is exactly 0 the subgradient is 0, not -1: np.sign(W) gives "
+             "-1, 0 or 1."),
+            (lambda: lam * Wd, "lam * W is the L2 gradient; for L1 it is lam * sign(W)."),
+            (lambda: np.sign(Wd), "Multiply by lam: the gradient is lam * np.sign(W)."),
+            (lambda: lam * np.abs(Wd), "The derivative of |w| is sign(w) (-1, 0 or 1), not |w|."),
+            (lambda: np.full(Wd.shape, value_e), "The gradient is lam * sign(W), an array like W."),
+        ], scales={-1.0: "The gradient of lam * |w| is +lam for a positive weight: "
+                         "lam * np.sign(W)."},
+            shape_hints={(): "The gradient has the shape of W: lam * np.sign(W)."})
+
+
+@exercise("sgd_weight_decay_step", args=("param", "grad", "lr", "weight_decay"),
+          chapter="06_regularization_dropout", mutable=("param",))
+def _check_sgd_weight_decay_step(t):
+    what = "sgd_weight_decay_step(param, grad, lr, weight_decay)"
+
+    def step(case, param, grad, lr, wd, expected, tol=None):
+        before = param.copy()
+        p64, g64 = before.astype(np.float64), grad.astype(np.float64)
+        t.case(case, param=before, grad=grad, lr=lr, weight_decay=wd)
+        out = t.call(param, grad.copy(), lr, wd)
+        changed = not np.array_equal(param, before)
+        if out is None:
+            t.fail(f"{what} returned None.",
+                   hint="You updated param in place, good: now also `return param`." if changed
+                   else "Return the updated parameter (update param in place and `return param`).")
+        after_plain = p64 - lr * g64
+        t.array(out, expected, what, variants=[
+            (lambda: p64 - lr * g64 - wd * p64, "Multiply the decay by the learning rate too: "
+                                                "param -= lr * (grad + weight_decay * param)."),
+            (lambda: p64 - lr * (g64 - wd * p64), "The decay pulls the weights towards 0: "
+                                                  "grad + weight_decay * param, with a plus."),
+            (lambda: after_plain, "The weight decay is missing: the step uses grad + "
+                                  "weight_decay * param."),
+            (lambda: p64 - lr * (g64 + 2 * wd * p64), "The decay term is weight_decay * param, "
+                                                      "the gradient of 0.5 * wd * ||W||^2 (no "
+                                                      "factor 2)."),
+            (lambda: after_plain * (1 - lr * wd),
+             "The decay must use the weights from before this step: compute grad + "
+             "weight_decay * param first, then update once (decaying the already updated "
+             "weights is a different, smaller step)."),
+            (lambda: p64 - lr * (g64 + wd * g64), "Weight decay shrinks the weights: "
+                                                  "weight_decay * param, not weight_decay * grad."),
+            (lambda: p64 - lr * (g64 + wd), "Multiply weight_decay by param: "
+                                            "grad + weight_decay * param."),
+            (lambda: p64 + lr * (g64 + wd * p64), "Wrong sign: the step goes against the "
+                                                  "gradient, param -= lr * (...)."),
+        ], **(tol or {}))
+        if changed and not np.allclose(param, expected, rtol=1e-4, atol=1e-7):
+            t.fail("param was changed in place, but not to the updated value.",
+                   hint="Update param once, in place (param -= lr * (grad + weight_decay * "
+                        "param)), and return param.")
+
+    step("hand-worked values", np.array([1.0, -2.0]), np.array([0.5, 0.5]), 0.1, 0.01,
+         np.array([0.949, -2.048]))
+    r = _rng(66)
+    param, grad = r.normal(size=(3, 4)), r.normal(size=(3, 4))
+    step("a (3, 4) weight matrix", param, grad, 0.05, 0.1, param - 0.05 * (grad + 0.1 * param))
+    param, grad = r.normal(size=(2, 3)), r.normal(size=(2, 3))
+    step("weight_decay = 0 is plain SGD", param, grad, 0.1, 0.0, param - 0.1 * grad)
+
+    # One step with weight decay equals one plain SGD step on the loss plus the L2 penalty
+    # 0.5 * wd * ||W||^2, whose gradient is taken here by central differences (exact up to
+    # rounding, the penalized loss being quadratic).
+    X, T = r.normal(size=(6, 3)), r.normal(size=(6, 2))
+    W = r.normal(size=(3, 2))
+    lr, wd = 0.2, 0.3
+
+    def penalized_loss(W):
+        return 0.5 * np.sum((X @ W - T) ** 2) / len(X) + regularization.l2_penalty(W, wd)[0]
+
+    h, numeric = 1e-4, np.zeros_like(W)
+    for i in np.ndindex(W.shape):
+        e = np.zeros_like(W)
+        e[i] = h
+        numeric[i] = (penalized_loss(W + e) - penalized_loss(W - e)) / (2 * h)
+    data_grad = X.T @ (X @ W - T) / len(X)
+    step("equals an SGD step on loss + 0.5 * weight_decay * ||W||^2 (least squares, 6 samples)",
+         W, data_grad, lr, wd, W - lr * numeric, tol=dict(rtol=1e-6, atol=1e-8))
+
+    param = r.normal(size=(4, 3)).astype(np.float32)
+    grad = r.normal(size=(4, 3)).astype(np.float32)
+    p64, g64 = param.astype(np.float64), grad.astype(np.float64)
+    step("float32 parameters", param, grad, 0.01, 0.5, p64 - 0.01 * (g64 + 0.5 * p64))
+
+
+def _max_norm_variants(W, c):
+    norms = np.sqrt(np.sum(W * W, axis=0, keepdims=True))
+    rows = np.sqrt(np.sum(W * W, axis=1, keepdims=True))
+    total = float(np.sqrt(np.sum(W * W)))
+    return [
+        (lambda: W * np.minimum(1, c / rows), "Each unit's incoming weights are a column of W "
+                                              "(fan_in, fan_out): take the norms over axis=0, "
+                                              "not axis=1."),
+        (lambda: W * c / norms, "Only the columns whose norm exceeds c are rescaled; shorter "
+                                "ones stay as they are: scale by np.minimum(1, c / norm)."),
+        (lambda: W * min(1.0, c / total), "Bound each column's norm, not the norm of the whole "
+                                          "matrix: np.sum(W**2, axis=0)."),
+        (lambda: np.clip(W, -c, c), "Clipping the entries is not a norm constraint: rescale "
+                                    "each whole column whose L2 norm exceeds c, keeping its "
+                                    "direction."),
+        (lambda: W * np.minimum(1, c / norms ** 2), "Divide by the norm, not by the squared norm: "
+                                                    "np.sqrt(np.sum(W**2, axis=0))."),
+        (lambda: W / norms, "Dividing by the norm makes every column a unit vector; rescale to "
+                            "norm c, and only when the norm exceeds c."),
+        (lambda: W * np.minimum(1, norms / c), "The scale is c / norm, not norm / c."),
+    ]
+
+
+_ZERO_COLUMN = ("A column of zeros has norm 0, and 0 / 0 is NaN. Leave columns within the bound "
+                "alone: scale by np.minimum(1, c / norm) (c / 0 = inf gives the factor 1), or "
+                "use np.where(norm > c, ..., W).")
+
+
+@exercise("max_norm", args=("W", "c"), chapter="06_regularization_dropout",
+          shape_hint="W is (fan_in, fan_out); the column norms np.sqrt(np.sum(W**2, axis=0, "
+                     "keepdims=True)) have shape (1, fan_out), which broadcasts over the rows.",
+          mutation_hint="Return a new array, W * scale, and leave W alone (nnlib's "
+                        "regularization.max_norm works in place; this exercise does not).")
+def _check_max_norm(t):
+    name = "max_norm(W, c)"
+
+    def run(W, c, expected=None, variants=True, **kw):
+        Wd = W.astype(np.float64)
+        if expected is None:
+            expected = regularization.max_norm(Wd.copy(), c)
+        t.array(t.call(W.copy(), c), expected, name,
+                variants=_max_norm_variants(Wd, c) if variants else (), **kw)
+
+    W = np.array([[6.0, 0.6, 1.2], [8.0, 0.8, 1.6]])
+    t.case("hand-worked values: column norms 10, 1 and exactly 2, c = 2", W=W, c=2.0)
+    run(W, 2.0, np.array([[1.2, 0.6, 1.2], [1.6, 0.8, 1.6]]))
+
+    r = _rng(67)
+    W = r.normal(size=(6, 8)) * np.linspace(0.1, 1.5, 8)  # columns of very different lengths
+    t.case("a (6, 8) weight matrix, c = 1.5 (some columns inside, some outside)", W=W, c=1.5)
+    run(W, 1.5)
+
+    W = r.normal(size=(4, 4)) * np.array([0.2, 2.0, 0.3, 3.0])
+    t.case("square: (4, 4), c = 1", W=W, c=1.0)
+    run(W, 1.0)
+
+    W = np.array([[0.0, 3.0], [0.0, 4.0], [0.0, 0.0]])
+    t.case("a column of zeros (a unit whose weights are all 0)", W=W, c=2.0)
+    run(W, 2.0, np.array([[0.0, 1.2], [0.0, 1.6], [0.0, 0.0]]), variants=False,
+        finite_hint=_ZERO_COLUMN)
+
+    W = np.array([[3.0, -4.0, 0.5]])
+    t.case("one input (fan_in = 1): each column's norm is |w|", W=W, c=1.0)
+    run(W, 1.0, np.array([[1.0, -1.0, 0.5]]))
+
+    W = r.normal(size=(5, 3))
+    t.case("c larger than every column norm: nothing changes", W=W, c=100.0)
+    run(W, 100.0, W.copy())
+
+    W = (r.normal(size=(5, 4)) * 2).astype(np.float32)
+    t.case("float32 weights", W=W, c=1.0)
+    run(W, 1.0, **_F32)

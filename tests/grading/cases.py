@@ -21,6 +21,8 @@ def all_cases():
     from . import (catalog_ex01_forward, catalog_ex02_softmax,  # noqa: F401  (registers)
                    catalog_ex03_backprop, catalog_ex03_backprop_nets, catalog_ex04_training,
                    catalog_ex05_init, catalog_ex06_regularization)
+    from . import catalog_ex02_softmax_part2  # noqa: F401
+    from . import catalog_ex06_regularization_part2  # noqa: F401
     from . import catalog_ex07_preprocessing  # noqa: F401
     from . import catalog_ex08_tuning  # noqa: F401
     from . import catalog_ex09_capstone  # noqa: F401  (registers)
