@@ -6,7 +6,7 @@ Each module holds one idea, in the order the chapters introduce them:
 module                 what it holds                                           chapter
 =====================  ======================================================  ========
 ``functional``         activations, softmax, dense and dropout as functions    1, 2, 6
-``losses``             softmax cross-entropy, binary cross-entropy, MSE        2
+``losses``             cross-entropies, multiclass hinge, MSE (L2), MAE (L1)   2
 ``layers``, ``model``  Dense, activations, Dropout, BatchNorm; Sequential, mlp 1, 3
 ``nets``               a two-layer net and Nielsen's BP1-BP4, written by hand  3
 ``gradcheck``          centered differences and relative error                 3

@@ -1,5 +1,10 @@
 """Loss functions. Each returns the mean loss over the batch (a Python float) and its gradient.
 
+Classification: ``softmax_cross_entropy`` and ``multiclass_hinge`` take (N, C) scores and (N,)
+labels; ``binary_cross_entropy_with_logits`` takes (N, K) scores and 0/1 targets (K = 1 for one
+yes/no label, K > 1 for multi-label). Regression: ``mse`` (L2) and ``mae`` (L1) take predictions
+and targets of the same shape.
+
 The gradient is of the *mean*, which is where the ``/ N`` in every backward formula comes from.
 """
 
@@ -61,7 +66,10 @@ def softmax_cross_entropy(logits, y):
 
 def _check_same_shape(a, b, where):
     if a.shape != b.shape:
-        raise ShapeError(f"{where}: predictions have shape {a.shape} but targets have {b.shape}.")
+        hint = ""
+        if {a.ndim, b.ndim} == {1, 2} and a.size == b.size:
+            hint = " Reshape the 1-D one with .reshape(-1, 1) so that both are (N, 1)."
+        raise ShapeError(f"{where}: predictions have shape {a.shape} but targets have {b.shape}.{hint}")
 
 
 def binary_cross_entropy(probs, y, eps=1e-12):
@@ -86,6 +94,11 @@ def binary_cross_entropy_with_logits(logits, y):
     Uses ``loss = max(z, 0) - z*y + log(1 + exp(-|z|))``, which equals the textbook formula but
     never takes the log of 0 or exponentiates a large number. Returns ``(loss, dlogits)`` with
     ``dlogits = (sigmoid(z) - y) / size``: the same ``a - y`` simplification as softmax.
+
+    logits and y have the same shape: (N, 1) for one yes/no label per sample, or (N, K) for K
+    independent labels (multi-label: every column is its own sigmoid, and a sample may have any
+    number of 1s). The mean runs over all ``N * K`` entries, so the gradient is divided by
+    ``N * K``; the "sum over the K labels, mean over the N samples" convention is K times larger.
     """
     z = np.asarray(logits)
     y = np.asarray(y, dtype=z.dtype)
@@ -95,7 +108,14 @@ def binary_cross_entropy_with_logits(logits, y):
 
 
 def mse(pred, target):
-    """Mean squared error ``mean((pred - target)**2)`` and its gradient ``2 (pred - target) / size``."""
+    """Mean squared error (L2 regression loss) and its gradient.
+
+    pred and target have the same shape, for example (N, 1) or (N, K). Returns ``(loss, dpred)``
+    with ``loss = mean((pred - target)**2)`` over all entries and ``dpred = 2 (pred - target) / size``.
+    The mean runs over every entry (``size = N * K``), and there is no factor 1/2: texts that
+    write ``1/2 sum_k (pred - target)**2``, averaged over the N samples, get ``(pred - target) / N``,
+    which differs by the constant ``2 / K`` (a rescaled learning rate, the same minimum).
+    """
     pred = np.asarray(pred)
     target = np.asarray(target, dtype=pred.dtype)
     _check_same_shape(pred, target, "mse")
@@ -103,11 +123,58 @@ def mse(pred, target):
     return float(np.mean(diff * diff)), 2 * diff / diff.size
 
 
+def mae(pred, target):
+    """Mean absolute error (L1 regression loss) and its gradient.
+
+    pred and target have the same shape, for example (N, 1). Returns ``(loss, dpred)`` with
+    ``loss = mean(|pred - target|)`` over all entries and ``dpred = sign(pred - target) / size``.
+    ``|x|`` has no derivative at 0; where a prediction equals its target exactly, the gradient
+    uses the subgradient 0 (``np.sign(0) = 0``). Every sample pulls with the same strength
+    whatever the size of its error, so an outlier weighs no more than any other wrong sample.
+    """
+    pred = np.asarray(pred)
+    target = np.asarray(target, dtype=pred.dtype)
+    _check_same_shape(pred, target, "mae")
+    diff = pred - target
+    return float(np.mean(np.abs(diff))), np.sign(diff) / diff.size
+
+
+def multiclass_hinge(scores, y, delta=1.0):
+    """Multiclass SVM (hinge) loss, Weston-Watkins form as in CS231n, and its gradient.
+
+    scores: (N, C); y: (N,) integer labels. Sample i loses
+    ``sum over j != y[i] of max(0, scores[i, j] - scores[i, y[i]] + delta)``: every wrong class
+    whose score comes within ``delta`` of the correct one costs the shortfall; the loss is the
+    mean over the N samples. Returns ``(loss, dscores)`` of shape (N, C): 1/N for every wrong
+    class with a positive margin term, minus (their number) / N for the correct class, 0
+    elsewhere. A term exactly at its kink (margin 0) counts as inactive (subgradient 0). Unlike
+    cross-entropy, the loss is exactly 0 once every wrong score is ``delta`` below the correct one.
+    """
+    scores = np.asarray(scores)
+    if scores.ndim != 2:
+        raise ShapeError(f"multiclass_hinge: scores must be (N, C), got shape {scores.shape}.")
+    if not delta > 0:
+        raise ValueError(f"multiclass_hinge: delta is the margin and must be positive, got {delta}.")
+    n = scores.shape[0]
+    y = check_labels(y, scores.shape[1], n, where="multiclass_hinge")
+    rows = np.arange(n)
+    margins = scores - scores[rows, y][:, None] + delta  # (N, C); the correct class gets exactly delta
+    margins[rows, y] = 0
+    active = margins > 0
+    loss = float(np.maximum(margins, 0).sum()) / n
+    dscores = active.astype(scores.dtype)
+    dscores[rows, y] = -active.sum(axis=1)
+    dscores /= n
+    return loss, dscores
+
+
 LOSSES = {
     "softmax_cross_entropy": softmax_cross_entropy,
     "binary_cross_entropy_with_logits": binary_cross_entropy_with_logits,
     "binary_cross_entropy": binary_cross_entropy,
     "mse": mse,
+    "mae": mae,
+    "multiclass_hinge": multiclass_hinge,
 }
 
 

@@ -167,7 +167,7 @@ def test_softmax_cross_entropy_finite_for_huge_logits():
     assert np.isclose(loss, (2e4 + np.log(2)) / 2)
 
 
-@pytest.mark.parametrize("fn", ["binary_cross_entropy", "binary_cross_entropy_with_logits", "mse"])
+@pytest.mark.parametrize("fn", ["binary_cross_entropy", "binary_cross_entropy_with_logits", "mse", "mae"])
 def test_binary_and_regression_losses_gradients(fn, rng):
     a = rng.standard_normal((6, 1))
     if fn == "binary_cross_entropy":
