@@ -82,11 +82,18 @@ def test_each_exercise_has_text_solution_cell_and_check_cell(path):
         assert solution.metadata["nbgrader"] == {
             "grade": False, "grade_id": exercise_id, "locked": False, "schema_version": 3,
             "solution": True, "task": False}
-        assert f"def {exercise_id}(" in solution.source
-        # the grader quotes the sheet's signature, defaults included
-        assert f"def {REGISTRY[exercise_id].signature}:" in solution.source
-        assert solution.source.count("### BEGIN SOLUTION") == 1
-        assert solution.source.count("### END SOLUTION") == 1
+        params = REGISTRY[exercise_id].signature[len(exercise_id) + 1:-1]
+        if exercise_id[0].isupper():  # a class: its constructor takes the sheet's parameters
+            assert f"class {exercise_id}:" in solution.source
+            assert f"def __init__(self, {params}):" in solution.source
+            regions = solution.source.count("### BEGIN SOLUTION")
+            assert regions >= 1 and solution.source.count("### END SOLUTION") == regions
+        else:
+            assert f"def {exercise_id}(" in solution.source
+            # the grader quotes the sheet's signature, defaults included
+            assert f"def {REGISTRY[exercise_id].signature}:" in solution.source
+            assert solution.source.count("### BEGIN SOLUTION") == 1
+            assert solution.source.count("### END SOLUTION") == 1
         assert check_cell.source == f'check("{exercise_id}", {exercise_id})'
         assert check_cell.metadata["nbgrader"] == {  # a locked autograder cell with points
             "grade": True, "grade_id": f"{exercise_id}-check", "locked": True, "points": 1,

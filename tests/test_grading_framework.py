@@ -246,6 +246,63 @@ def test_a_checker_that_runs_no_case_is_a_grader_failure(monkeypatch):
     assert "ran no case" in result.reason and "grader itself failed" in result.reason
 
 
+def test_a_class_exercise_reports_stubs_missing_methods_and_crashes_in_methods(monkeypatch):
+    """A class exercise: ``t.call`` builds the object and ``t.method`` calls its methods with the
+    same protection as a function call."""
+    from nnlib.grading import EXERCISES, Exercise
+
+    def checker(t):
+        t.case("double")
+        obj = t.call(2.0)
+        x = np.ones(3)
+        t.array(t.method(obj, "forward", x), 2 * x, "forward(x)")
+
+    monkeypatch.setitem(EXERCISES, "Doubler", Exercise("Doubler", ("k",), checker, "none"))
+
+    class Doubler:
+        def __init__(self, k):
+            self.k = k
+
+        def forward(self, x):
+            return self.k * x
+
+    class DoublerStub:
+        def __init__(self, k):
+            raise NotImplementedError()
+
+    class DoublerHalfDone:
+        def __init__(self, k):
+            self.k = k
+
+        def forward(self, x):
+            raise NotImplementedError()
+
+    class DoublerNoForward:
+        def __init__(self, k):
+            self.k = k
+
+    class DoublerCrashes(Doubler):
+        def forward(self, x):
+            return self.k * x[5]
+
+    class DoublerMutates(Doubler):
+        def forward(self, x):
+            x *= self.k
+            return x
+
+    assert check("Doubler", Doubler).passed
+    stub = check("Doubler", DoublerStub)
+    assert stub.status == "not attempted" and "Doubler still raises" in stub.reason
+    half = check("Doubler", DoublerHalfDone)
+    assert half.status == "not attempted" and "Doubler.forward still raises" in half.reason
+    missing = check("Doubler", DoublerNoForward)
+    assert missing.status == "failed" and "no method `forward`" in missing.reason
+    crash = check("Doubler", DoublerCrashes)
+    assert crash.status == "error" and "doubler.forward(<array (3,)>) raised IndexError" in str(crash)
+    mutates = check("Doubler", DoublerMutates)
+    assert mutates.status == "failed" and "doubler.forward changed its input" in str(mutates)
+
+
 # ---------------------------------------------------------------------------------------------
 # Messages a beginner can act on
 # ---------------------------------------------------------------------------------------------

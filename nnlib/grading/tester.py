@@ -32,6 +32,13 @@ class _NotAttempted(_Outcome):
     status = "not attempted"
 
 
+def _arg_text(a):
+    """How a method call names an argument: its shape for an array, its value otherwise."""
+    if isinstance(a, np.ndarray):
+        return f"<array {a.shape}>"
+    return repr(a) if isinstance(a, (int, float, str, bool)) else type(a).__name__
+
+
 class _Tester:
     """What a checker uses: start cases, call the learner's function, compare results."""
 
@@ -69,10 +76,26 @@ class _Tester:
     # -- calling ---------------------------------------------------------------------------
 
     def call(self, *args, allow_mutation=(), restore_tol=0.0, **kwargs):
-        """Call the learner's function; check afterwards that it left its inputs alone."""
+        """Call the learner's function (for a class exercise: construct the object); check
+        afterwards that it left its inputs alone."""
+        return self._invoke(self.fn, self.spec.args, self._call_text(args, kwargs), args, kwargs,
+                            allow_mutation, restore_tol)
+
+    def method(self, obj, name, *args, allow_mutation=(), **kwargs):
+        """Call ``obj.name(*args)`` on the learner's object (a class exercise) with the same
+        protection as ``call``: time limit, the learner's errors reported, inputs checked."""
+        fn = getattr(obj, name, None)
+        if not callable(fn):
+            self.fail(f"the object has no method `{name}`.",
+                      hint=f"Define `def {name}(self, ...)` inside the class, indented under "
+                           f"`class {self.spec.id}:`.")
+        text = f"{self.spec.id.lower()}.{name}({', '.join(_arg_text(a) for a in args)})"
+        return self._invoke(fn, (), text, args, kwargs, allow_mutation, 0.0)
+
+    def _invoke(self, fn, names, call_text, args, kwargs, allow_mutation, restore_tol):
         saved = [_snapshot(a) for a in args]
         try:
-            out, in_thread = _call_with_timeout(_quietly(self.fn, args, kwargs), self.timeout)
+            out, in_thread = _call_with_timeout(_quietly(fn, args, kwargs), self.timeout)
         except _Timeout:
             extra = (" It may still be running in the background; restart the kernel if the "
                      "notebook becomes slow." if not _can_interrupt() else "")
@@ -86,8 +109,7 @@ class _Tester:
         except NotImplementedError as exc:
             self._not_implemented(exc)
         except BaseException as exc:  # the learner's bug, reported with their own line
-            raise self._crash(exc, self._call_text(args, kwargs)) from None
-        names = self.spec.args
+            raise self._crash(exc, call_text) from None
         for i, (before, after) in enumerate(zip(saved, args)):
             name = names[i] if i < len(names) else f"argument {i + 1}"
             if name in self.spec.mutable or name in allow_mutation:
@@ -95,7 +117,7 @@ class _Tester:
             what = _changed(before, after, restore_tol)
             if what:
                 self.fail(
-                    f"{self.spec.id} changed its input `{name}` in place: {what}.",
+                    f"{call_text.split('(')[0]} changed its input `{name}` in place: {what}.",
                     hint=self.spec.mutation_hint or _mutation_hint(name, before))
         return out
 
@@ -105,9 +127,14 @@ class _Tester:
             tb = tb.tb_next
         code = getattr(self.fn, "__code__", None)
         raised_in = tb.tb_frame.f_code
-        if raised_in is code or (code is None and raised_in.co_name == self.spec.id):
+        in_own_class = isinstance(self.fn, type) and isinstance(tb.tb_frame.f_locals.get("self"),
+                                                                self.fn)
+        if raised_in is code or in_own_class or (code is None
+                                                 and raised_in.co_name == self.spec.id):
+            where = (f"{self.spec.id}.{raised_in.co_name}" if in_own_class
+                     and raised_in.co_name != "__init__" else self.spec.id)
             raise _NotAttempted(
-                f"Not attempted yet: {self.spec.id} still raises NotImplementedError.",
+                f"Not attempted yet: {where} still raises NotImplementedError.",
                 hint="Replace `# YOUR CODE HERE` and `raise NotImplementedError()` with your code, "
                      "run that cell, then run this check again.")
         raise _Errored(
