@@ -271,7 +271,9 @@ def _check_l1_penalty(t):
             (lambda: np.full(Wd.shape, value_e), "The gradient is lam * sign(W), an array like W."),
         ], scales={-1.0: "The gradient of lam * |w| is +lam for a positive weight: "
                          "lam * np.sign(W)."},
-            shape_hints={(): "The gradient has the shape of W: lam * np.sign(W)."})
+            shape_hints={(): "The gradient has the shape of W: lam * np.sign(W)."},
+            finite_hint="W / np.abs(W) divides by zero where a weight is exactly 0 (0 / 0 is "
+                        "nan). np.sign(W) gives -1, 0 or 1 and never divides.")
 
 
 @exercise("sgd_weight_decay_step", args=("param", "grad", "lr", "weight_decay"),

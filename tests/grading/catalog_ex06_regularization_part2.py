@@ -31,6 +31,11 @@ def l1_penalty_ok_comparisons(W, lam):
     return lam * np.linalg.norm(W.ravel(), 1), lam * ((W > 0).astype(float) - (W < 0))
 
 
+@case("l1_penalty", False, hint=r"divides by zero where a weight is exactly 0")
+def l1_penalty_bad_divide_by_abs_nan(W, lam):
+    return lam * np.sum(np.abs(W)), lam * W / np.abs(W)
+
+
 @case("l1_penalty", True)
 def l1_penalty_ok_divide_by_abs(W, lam):
     with np.errstate(invalid="ignore"):
