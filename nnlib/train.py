@@ -272,6 +272,7 @@ def fit(model, X, y, *, epochs=10, batch_size=32, optimizer=None, lr=None, loss=
         if callback is not None:
             callback(epoch, history, model)
         if patience is not None:
+            _check_val_loss(history.val_loss[-1], X_val, epoch)
             if history.val_loss[-1] < best_loss:
                 best_loss, history.best_epoch = history.val_loss[-1], epoch
                 best_arrays = [a.copy() for a in _saved_arrays(model)]
@@ -304,6 +305,15 @@ def early_stopping_epoch(val_loss, patience):
         elif epoch - best >= patience:
             return best, epoch
     return best, len(val_loss) - 1
+
+
+def _check_val_loss(val_loss, X_val, epoch):
+    """Early stopping compares validation losses; NaN or infinity would silently never compare lower."""
+    if math.isfinite(val_loss):
+        return
+    check_finite(as_float_array(X_val, "X_val"), "X_val", "fit")  # raises, naming the first NaN or infinity
+    raise ValueError(f"fit: the validation loss became {val_loss} at epoch {epoch + 1}, so early stopping "
+                     "(patience=...) cannot compare it with the earlier epochs. Check y_val's labels and the model's outputs.")
 
 
 def _scheduled_lr(lr_schedule, epoch):

@@ -103,5 +103,9 @@ def test_clear_errors(noisy_moons):
         nnlib.fit(net, X, y, epochs=2, rng=0, patience=3)
     with pytest.raises(ValueError, match="at least 1"):
         nnlib.fit(net, X, y, epochs=2, rng=0, X_val=X_val, y_val=y_val, patience=0)
+    X_bad = X_val.copy()
+    X_bad[3, 1] = np.nan
+    with pytest.raises(ValueError, match="X_val"):
+        nnlib.fit(net, X, y, epochs=2, rng=0, X_val=X_bad, y_val=y_val, patience=3)
     with pytest.raises(ValueError, match="epoch 1; it must be positive"):
         nnlib.fit(net, X, y, epochs=3, rng=0, lr_schedule=lambda t: 0.1 - 0.1 * t)
