@@ -1,6 +1,10 @@
 """Update rules. Every optimizer has ``step(params, grads)``: it updates each array in ``params``
 in place using the matching array in ``grads`` (as returned by ``Sequential.parameters()`` and
-``Sequential.gradients()``)."""
+``Sequential.gradients()``).
+
+Also here (chapter 8): three learning-rate schedules, each ``lr(epoch)`` for ``epoch = 0, 1, ...``
+(pass one to :func:`~nnlib.train.fit` as ``lr_schedule=lambda epoch: step_decay(0.1, epoch)``), and
+the update-to-weight ratio, the size of one update relative to the weights it changes."""
 
 import math
 
@@ -104,6 +108,31 @@ class Adam:
 
     def __repr__(self):
         return f"Adam(lr={self.lr})"
+
+
+def step_decay(lr0, epoch, drop=0.5, every=10):
+    """Step schedule: ``lr0 * drop ** (epoch // every)``, the rate multiplied by ``drop`` every ``every`` epochs."""
+    return lr0 * drop ** (epoch // every)
+
+
+def exponential_decay(lr0, epoch, k=0.1):
+    """Exponential schedule: ``lr0 * exp(-k * epoch)``."""
+    return lr0 * math.exp(-k * epoch)
+
+
+def inverse_time_decay(lr0, epoch, k=0.1):
+    """The "1/t" schedule: ``lr0 / (1 + k * epoch)``."""
+    return lr0 / (1 + k * epoch)
+
+
+def update_ratio(before, after):
+    """``||after - before|| / ||before||``: how large one update was relative to the weights.
+
+    ``before`` is a copy of a weight array taken before the optimizer's step, ``after`` the array
+    after it. About 1e-3 per step is the usual sign of a healthy learning rate; 1e-5 learns slowly,
+    1e-1 and above is usually too large (chapter 8).
+    """
+    return float(np.linalg.norm(after - before) / np.linalg.norm(before))
 
 
 OPTIMIZERS = {"sgd": SGD, "adam": Adam}

@@ -8,6 +8,7 @@ import numpy as np
 
 from ._checks import ShapeError, as_float_array, as_rng, check_finite
 from .losses import get_loss
+from .layers import BatchNorm
 from .model import Sequential, classes_from_outputs, output_threshold
 from .optim import get_optimizer
 from .regularization import l1_penalty, l2_penalty
@@ -38,10 +39,14 @@ class History:
     they lag slightly behind the model at the end of the epoch); ``val_loss`` and ``val_acc`` are
     measured on the validation data at the end of each epoch, in test mode. Accuracies are empty
     for a regression loss, validation lists are empty without validation data.
+
+    With ``fit(..., patience=...)``, ``best_epoch`` is the epoch (counting from 0) whose weights the
+    model was given back: the one with the lowest validation loss. Otherwise it is None.
     """
 
     def __init__(self):
         self.loss, self.acc, self.val_loss, self.val_acc = [], [], [], []
+        self.best_epoch = None
 
     @property
     def epochs(self):
@@ -128,7 +133,7 @@ def _progress(iterable, enabled, total):
 
 def fit(model, X, y, *, epochs=10, batch_size=32, optimizer=None, lr=None, loss="softmax_cross_entropy",
         rng=None, X_val=None, y_val=None, l2=0.0, l1=0.0, max_norm=None, shuffle=True,
-        progress=False, callback=None, diverge_factor=100.0):
+        progress=False, callback=None, diverge_factor=100.0, lr_schedule=None, patience=None):
     """Train ``model`` with mini-batch gradient descent and return a :class:`History`.
 
     Parameters
@@ -150,6 +155,13 @@ def fit(model, X, y, *, epochs=10, batch_size=32, optimizer=None, lr=None, loss=
     max_norm : if given, after each update rescale every unit's incoming weights to norm <= max_norm.
     progress : show a tqdm progress bar over epochs (off by default, and in stored notebooks).
     callback : called as ``callback(epoch, history, model)`` after every epoch.
+
+    lr_schedule : a function ``epoch -> learning rate`` (epoch counting from 0), such as
+        ``lambda epoch: nnlib.optim.step_decay(0.1, epoch)``; it sets the optimizer's ``lr`` at the
+        start of every epoch.
+    patience : early stopping (needs ``X_val``): stop when the validation loss has not reached a new
+        lowest value for ``patience`` epochs, then give the model back the weights of the epoch with
+        the lowest validation loss (``history.best_epoch``). The history keeps every epoch trained.
 
     diverge_factor : stop when a mini-batch loss exceeds this multiple of the first one (None
         never stops on size alone). With a stable softmax a too-large learning rate often gives
@@ -183,6 +195,12 @@ def fit(model, X, y, *, epochs=10, batch_size=32, optimizer=None, lr=None, loss=
         optimizer = get_optimizer(name, lr=lr if lr is not None else _DEFAULT_LR.get(name, 0.1))
     elif lr is not None:
         raise ValueError("fit: pass lr to the optimizer you built, or pass the optimizer by name with lr=...")
+    if patience is not None and X_val is None:
+        raise ValueError("fit: early stopping (patience=...) watches the validation loss: pass X_val and y_val too.")
+    if patience is not None and not patience >= 1:
+        raise ValueError(f"fit: patience is a number of epochs, at least 1, got {patience}.")
+    if lr_schedule is not None and not hasattr(optimizer, "lr"):
+        raise ValueError(f"fit: lr_schedule sets the optimizer's lr, but {optimizer!r} has no attribute lr.")
     classify = _is_classification(loss_name)
     threshold = output_threshold(model, loss_name)
     n = len(X)
@@ -198,7 +216,11 @@ def fit(model, X, y, *, epochs=10, batch_size=32, optimizer=None, lr=None, loss=
     # Training needs no gradient with respect to X itself (see Sequential.backward).
     backward_options = {"input_grad": False} if isinstance(model, Sequential) else {}
 
+    best_loss, best_arrays = math.inf, None  # early stopping: the lowest validation loss and its weights
+
     for epoch in _progress(range(epochs), progress, epochs):
+        if lr_schedule is not None:
+            optimizer.lr = _scheduled_lr(lr_schedule, epoch)
         order = rng.permutation(n) if shuffle else np.arange(n)
         total_loss = total_correct = 0.0
         for b in range(n_batches):
@@ -249,9 +271,65 @@ def fit(model, X, y, *, epochs=10, batch_size=32, optimizer=None, lr=None, loss=
                 history.val_acc.append(val_acc)
         if callback is not None:
             callback(epoch, history, model)
+        if patience is not None:
+            _check_val_loss(history.val_loss[-1], X_val, epoch)
+            if history.val_loss[-1] < best_loss:
+                best_loss, history.best_epoch = history.val_loss[-1], epoch
+                best_arrays = [a.copy() for a in _saved_arrays(model)]
+            elif epoch - history.best_epoch >= patience:
+                break
+    if best_arrays is not None:
+        for a, saved in zip(_saved_arrays(model), best_arrays):
+            a[...] = saved
     if updates >= MIN_UPDATES_TO_JUDGE:
         _warn_if_nothing_learned(history, y if classify else None, first_loss, lowest_later_loss, optimizer)
     return history
+
+
+def early_stopping_epoch(val_loss, patience):
+    """The epochs early stopping picks from a list of validation losses (epochs counting from 0).
+
+    Returns ``(best, last)``: ``best`` is the epoch with the lowest validation loss seen before
+    stopping, ``last`` the epoch after which training stops, the first one that is ``patience``
+    epochs past ``best`` without a new lowest loss (or the last epoch in the list). This is the
+    rule ``fit(..., patience=...)`` applies while it trains.
+    """
+    if len(val_loss) == 0:
+        raise ValueError("early_stopping_epoch: the list of validation losses is empty.")
+    if patience < 1:
+        raise ValueError(f"early_stopping_epoch: patience must be at least 1 epoch, got {patience}.")
+    best = 0
+    for epoch in range(1, len(val_loss)):
+        if val_loss[epoch] < val_loss[best]:
+            best = epoch
+        elif epoch - best >= patience:
+            return best, epoch
+    return best, len(val_loss) - 1
+
+
+def _check_val_loss(val_loss, X_val, epoch):
+    """Early stopping compares validation losses; NaN or infinity would silently never compare lower."""
+    if math.isfinite(val_loss):
+        return
+    check_finite(as_float_array(X_val, "X_val"), "X_val", "fit")  # raises, naming the first NaN or infinity
+    raise ValueError(f"fit: the validation loss became {val_loss} at epoch {epoch + 1}, so early stopping "
+                     "(patience=...) cannot compare it with the earlier epochs. Check y_val's labels and the model's outputs.")
+
+
+def _scheduled_lr(lr_schedule, epoch):
+    lr = float(lr_schedule(epoch))
+    if not lr > 0:
+        raise ValueError(f"fit: lr_schedule gave the learning rate {lr} for epoch {epoch}; it must be positive.")
+    return lr
+
+
+def _saved_arrays(model):
+    """What early stopping saves and restores: every parameter and BatchNorm's running statistics."""
+    arrays = list(model.parameters())
+    for layer in getattr(model, "layers", []):
+        if isinstance(layer, BatchNorm):
+            arrays += [layer.running_mean, layer.running_var]
+    return arrays
 
 
 def _penalties(model, l2, l1):
