@@ -11,6 +11,7 @@ module                 what it holds                                           c
 ``nets``               a two-layer net and Nielsen's BP1-BP4, written by hand  3
 ``gradcheck``          centered differences and relative error                 3
 ``optim``, ``train``   SGD, Adam; the ``fit`` loop                             4
+                       schedules, update ratio, early stopping                 8
 ``init``               zero, small random, Xavier/Glorot, He                   5
 ``regularization``     L2, L1, max-norm                                        6
 ``data``, ``plots``    data sets and figures                                   all
