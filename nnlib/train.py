@@ -76,7 +76,16 @@ def _loss_name(loss):
 
 
 def _is_classification(loss_name):
-    return loss_name in ("softmax_cross_entropy",) + _BINARY_LOSSES
+    return loss_name in ("softmax_cross_entropy", "multiclass_hinge") + _BINARY_LOSSES
+
+
+def _n_correct(out, y, threshold, loss_name):
+    """(correct predictions, predictions made) for one batch. A binary loss on several outputs
+    is multi-label: every output is a yes/no prediction of its own and counts once."""
+    y = np.asarray(y)
+    if loss_name in _BINARY_LOSSES and out.shape[1] > 1:
+        return int(np.count_nonzero((out > threshold) == (y.reshape(out.shape) > 0.5))), out.size
+    return int(np.count_nonzero(classes_from_outputs(out, threshold) == y.reshape(-1))), len(out)
 
 
 def _prepare_targets(y, loss_name, dtype):
@@ -84,7 +93,7 @@ def _prepare_targets(y, loss_name, dtype):
     y = np.asarray(y)
     if loss_name in _BINARY_LOSSES and y.ndim == 1:
         return y.reshape(-1, 1).astype(dtype)
-    if loss_name == "mse":
+    if loss_name in ("mse", "mae"):
         return y.astype(dtype, copy=False)
     return y
 
@@ -99,9 +108,10 @@ def accuracy(model, X, y, loss=None):
     """
     if loss is None:
         predicted = model.predict(X)
-    else:
-        predicted = classes_from_outputs(model.forward(X, train=False), output_threshold(model, loss))
-    return float(np.mean(predicted == np.asarray(y).reshape(-1)))
+        return float(np.mean(predicted == np.asarray(y).reshape(-1)))
+    correct, made = _n_correct(model.forward(X, train=False), y, output_threshold(model, loss),
+                               _loss_name(loss))
+    return correct / made
 
 
 def evaluate(model, X, y, loss="softmax_cross_entropy"):
@@ -114,8 +124,8 @@ def evaluate(model, X, y, loss="softmax_cross_entropy"):
     value, _ = get_loss(loss)(out, _prepare_targets(y, name, out.dtype))
     if not _is_classification(name):
         return value, None
-    predicted = classes_from_outputs(out, output_threshold(model, name))
-    return value, float(np.mean(predicted == np.asarray(y).reshape(-1)))
+    correct, made = _n_correct(out, y, output_threshold(model, name), name)
+    return value, correct / made
 
 
 def _progress(iterable, enabled, total):
@@ -139,15 +149,17 @@ def fit(model, X, y, *, epochs=10, batch_size=32, optimizer=None, lr=None, loss=
     Parameters
     ----------
     model : Sequential
-    X : (N, D) array; y : (N,) integer labels (or (N, K) targets for ``loss="mse"``)
+    X : (N, D) array; y : (N,) integer labels, or (N, K) targets for ``"mse"``/``"mae"`` and
+        (N, K) 0/1 targets for a binary loss on K outputs (multi-label: the accuracy is then
+        the fraction of the N * K yes/no answers that are right)
     epochs : passes over the training data.
     batch_size : samples per update. ``batch_size=N`` is batch gradient descent, ``1`` is
         stochastic gradient descent, anything between is mini-batch.
     optimizer : an optimizer object or name (``"sgd"``, ``"adam"``); default ``SGD(lr=0.1)``.
     lr : learning rate when ``optimizer`` is a name or omitted.
     loss : ``"softmax_cross_entropy"`` (default), ``"binary_cross_entropy_with_logits"``,
-        ``"binary_cross_entropy"`` (for a model ending in Sigmoid), ``"mse"``, or a function
-        ``(outputs, y) -> (loss, doutputs)``.
+        ``"binary_cross_entropy"`` (for a model ending in Sigmoid), ``"multiclass_hinge"``,
+        ``"mse"``, ``"mae"``, or a function ``(outputs, y) -> (loss, doutputs)``.
     rng : a np.random.Generator or an int seed, used to shuffle the data each epoch (required
         when shuffling).
     X_val, y_val : optional validation data, evaluated after each epoch.
@@ -223,6 +235,7 @@ def fit(model, X, y, *, epochs=10, batch_size=32, optimizer=None, lr=None, loss=
             optimizer.lr = _scheduled_lr(lr_schedule, epoch)
         order = rng.permutation(n) if shuffle else np.arange(n)
         total_loss = total_correct = 0.0
+        total_made = 0
         for b in range(n_batches):
             idx = order[b * batch_size:(b + 1) * batch_size]
             # The rows gathered straight into the buffer; mode="clip" is what lets np.take write
@@ -260,10 +273,12 @@ def fit(model, X, y, *, epochs=10, batch_size=32, optimizer=None, lr=None, loss=
             updates += 1
             total_loss += batch_loss * len(idx)
             if classify:
-                total_correct += np.count_nonzero(classes_from_outputs(out, threshold) == yb.reshape(-1))
+                correct, made = _n_correct(out, yb, threshold, loss_name)
+                total_correct += correct
+                total_made += made
         history.loss.append(total_loss / n)
         if classify:
-            history.acc.append(float(total_correct / n))
+            history.acc.append(float(total_correct / total_made))
         if X_val is not None:
             val_loss, val_acc = evaluate(model, X_val, y_val, loss)
             history.val_loss.append(val_loss)
@@ -380,7 +395,7 @@ def _warn_if_nothing_learned(history, labels, first_loss, lowest_later_loss, opt
     """
     findings = []
     if labels is not None and history.epochs >= 2:  # one epoch's average includes the untrained start
-        majority = np.bincount(labels.reshape(-1).astype(np.intp)).max() / len(labels)
+        majority = np.bincount(labels.reshape(-1).astype(np.intp)).max() / labels.size
         if history.acc[-1] <= majority + 0.1 * (1 - majority):
             findings.append(f"the training accuracy of the last epoch, {history.acc[-1]:.3f}, is at chance level "
                             f"(always predicting the most common class scores {majority:.3f})")

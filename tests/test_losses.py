@@ -236,3 +236,24 @@ def test_check_model_with_the_hinge_loss():
     assert np.count_nonzero(d) > 0
     errors = nnlib.gradcheck.check_model(model, X, y, loss="multiclass_hinge")
     assert max(errors.values()) < TOL
+
+
+def test_fit_reports_accuracy_for_multi_label_and_hinge_losses():
+    """Multi-label targets (N, K) train and count every yes/no answer; the hinge loss is a
+    classification loss, so fit and evaluate report its accuracy."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 4))
+    Y = (X[:, :3] > 0).astype(float)                     # three independent attributes
+    model = nnlib.mlp([4, 16, 3], rng=0)
+    history = nnlib.fit(model, X, Y, epochs=30, loss="binary_cross_entropy_with_logits", lr=0.5,
+                        X_val=X, y_val=Y, rng=1)
+    per_answer = float(np.mean((model.forward(X, train=False) > 0) == (Y > 0.5)))
+    assert history.val_acc[-1] == per_answer > 0.9
+    assert nnlib.evaluate(model, X, Y, loss="binary_cross_entropy_with_logits")[1] == per_answer
+    assert nnlib.accuracy(model, X, Y, loss="binary_cross_entropy_with_logits") == per_answer
+
+    X2, y2 = nnlib.data.make_spirals(rng=0)
+    model2 = nnlib.mlp([2, 32, 3], rng=0)
+    history2 = nnlib.fit(model2, X2, y2, epochs=50, loss="multiclass_hinge", lr=0.3, rng=1)
+    assert len(history2.acc) == 50 and history2.acc[-1] > 0.8
+    assert nnlib.evaluate(model2, X2, y2, loss="multiclass_hinge")[1] == nnlib.accuracy(model2, X2, y2)
