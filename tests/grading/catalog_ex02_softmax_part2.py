@@ -1,7 +1,7 @@
 """Learner implementations of the second half of sheet 2 (ex02_softmax): logsumexp, log_softmax,
-softmax_cross_entropy, binary_cross_entropy_with_logits and multiclass_hinge. Valid ones must pass; mistakes must
-fail with a hint matching ``hint`` (a regular expression, searched case-insensitively in the
-whole report). Run by tests/test_grading_catalog.py."""
+softmax_cross_entropy, binary_cross_entropy_with_logits and multiclass_hinge. Valid ones must
+pass; mistakes must fail with a hint matching ``hint`` (a regular expression, searched
+case-insensitively in the whole report). Run by tests/test_grading_catalog.py."""
 
 import math
 

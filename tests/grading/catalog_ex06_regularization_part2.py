@@ -1,7 +1,7 @@
 """Learner implementations of the second half of sheet 6 (ex06_regularization): l1_penalty,
-sgd_weight_decay_step, max_norm and the Dropout layer class. Valid ones must pass; mistakes must fail with a hint matching
-``hint`` (a regular expression, searched case-insensitively in the whole report). Run by
-tests/test_grading_catalog.py."""
+sgd_weight_decay_step, max_norm and the Dropout layer class. Valid ones must pass; mistakes must
+fail with a hint matching ``hint`` (a regular expression, searched case-insensitively in the
+whole report). Run by tests/test_grading_catalog.py."""
 
 import numpy as np
 
