@@ -15,6 +15,7 @@ import pytest
 from grading import catalog_ex04_training as ex04
 from grading import catalog_ex05_init as ex05
 from grading import catalog_ex06_regularization as ex06
+from grading import catalog_ex06_regularization_part2 as ex06b
 from grading import catalog_ex08_tuning as ex08
 from grading import catalog_ex09_capstone as ex09
 from grading.cases import all_cases
@@ -80,6 +81,8 @@ STATISTICAL_VALID = [
     ("he_init", ex05.he_init_ok_normal), ("he_init", ex05.he_init_ok_uniform),
     ("dropout_forward", ex06.dropout_forward_ok_ge),
     ("dropout_forward", ex06.dropout_forward_ok_binomial),
+    ("Dropout", ex06b.Dropout_ok_ge), ("Dropout", ex06b.Dropout_ok_binomial),
+    ("Dropout", ex06b.Dropout_ok_random_in_dtype),
     ("minibatch_indices", ex04.minibatch_indices_ok_slices),
     ("minibatch_indices", ex04.minibatch_indices_ok_choice_lists_sorted),
     ("init_two_layer", ex09.init_two_layer_ok_normal),

@@ -287,3 +287,12 @@ def _check_softmax_cross_entropy(t):
                      "number and dlogits has the shape of logits.")
 def _check_binary_cross_entropy_with_logits(t):
     _part2.check_binary_cross_entropy_with_logits(t)
+
+
+@exercise("multiclass_hinge", args=("scores", "y", "delta=1.0"), chapter=_CHAPTER,
+          shape_hint="scores is (N, C), y is (N,) integer labels (any integer dtype); the loss is "
+                     "a single number and dscores has the shape of scores, (N, C). "
+                     "scores[np.arange(N), y][:, None] is the correct scores as a column, "
+                     "(N, 1).")
+def _check_multiclass_hinge(t):
+    _part2.check_multiclass_hinge(t)

@@ -432,3 +432,143 @@ def check_binary_cross_entropy_with_logits(t):
     y = r.integers(0, 2, size=(6, 1)).astype(np.float32)
     t.case("float32 logits and targets", logits=z, y=y)
     run(z, y, **_F32)
+
+
+# ---------------------------------------------------------------------------------------------
+# The multiclass hinge (SVM) loss, Weston-Watkins form
+# ---------------------------------------------------------------------------------------------
+
+_KINK = ("A margin term exactly at its kink (m = 0) has no derivative; the course uses the "
+         "subgradient 0 there, as nnlib does: count a wrong class as active only when "
+         "margins > 0, not >= 0.")
+
+
+def _hinge_parts(scores, y):
+    rows = np.arange(len(y))
+    diff = scores - scores[rows, y][:, None]  # s_j - s_y, 0 at the correct class
+    wrong = np.ones(scores.shape, dtype=bool)
+    wrong[rows, y] = False
+    return rows, diff, wrong
+
+
+_OWN_TERM = ("The correct class's own term max(0, s_y - s_y + delta) = delta is in the sum: the "
+             "loss sums over the wrong classes j != y only (set margins[np.arange(N), y] = 0).")
+_OUTSIDE = ("delta goes inside the max, in every margin: max(0, s_j - s_y + delta). Added outside "
+            "it, every wrong class costs delta even when its margin is met.")
+
+
+def _hinge_loss_variants(scores, y, delta):
+    n = len(y)
+    rows, diff, wrong = _hinge_parts(scores, y)
+    m = np.where(wrong, np.maximum(diff + delta, 0), 0.0)
+    own = float(m.sum()) / n + delta
+    outside = float(np.where(wrong, np.maximum(diff, 0) + delta, 0).sum()) / n
+    if abs(own - outside) < 1e-9 * max(1.0, abs(own)):  # these scores cannot tell them apart
+        own_hint = outside_hint = ("On these scores two mistakes give this value. " + _OWN_TERM
+                                   + " Or: " + _OUTSIDE)
+    else:
+        own_hint, outside_hint = _OWN_TERM, _OUTSIDE
+    return [
+        (own, own_hint),
+        (lambda: float(m.max(axis=1).sum()) / n,
+         "That is the largest margin term of each sample (the Crammer-Singer form); this loss "
+         "sums the terms of every wrong class: np.maximum(0, margins).sum() / N."),
+        (lambda: float((m ** 2).sum()) / n, "That is the squared hinge loss: the terms are "
+                                            "max(0, m), not squared."),
+        (outside, outside_hint),
+        (lambda: float(np.where(wrong, np.maximum(diff - delta, 0), 0).sum()) / n,
+         "The margin is s_j - s_y + delta, with a plus: a wrong class costs something as soon "
+         "as it comes within delta of the correct score."),
+        (lambda: float(np.where(wrong, np.maximum(diff + 1.0, 0), 0).sum()) / n,
+         "Use the delta argument in the margin, not the number 1."),
+        (lambda: float(np.where(wrong, np.maximum(-diff + delta, 0), 0).sum()) / n,
+         "The margin is s_j - s_y + delta (the wrong score minus the correct one), not "
+         "s_y - s_j + delta."),
+    ]
+
+
+def _hinge_grad_variants(scores, y, delta):
+    n = len(y)
+    rows, diff, wrong = _hinge_parts(scores, y)
+    active = (wrong & (diff + delta > 0)).astype(float)
+    count = active.sum(axis=1)
+
+    def with_correct(values, at_kink=False):
+        d = (wrong & (diff + delta >= 0)).astype(float) if at_kink else active.copy()
+        d[rows, y] = values if not at_kink else -d.sum(axis=1)
+        return d / n
+
+    return [
+        (lambda: with_correct(0.0), "The correct class's entry is missing: its score appears in "
+                                    "every active margin with a minus sign, so its gradient is "
+                                    "-(number of active margins) / N."),
+        (lambda: with_correct(count), "The correct class's entry needs a minus sign: "
+                                      "-(number of active margins) / N."),
+        (lambda: with_correct(-1.0 * (count > 0)),
+         "The correct class gets -1/N for EACH wrong class with a positive margin, "
+         "-(their number) / N, not -1/N once."),
+        (lambda: with_correct(None, at_kink=True), _KINK),
+        (lambda: active / n - np.eye(scores.shape[1])[y] * count[:, None],
+         "Divide the correct class's entry by N too: every entry of dscores is divided by N."),
+    ]
+
+
+def check_multiclass_hinge(t):
+    what = "multiclass_hinge(scores, y, delta)"
+
+    def run(scores, y, delta=1.0, loss_e=None, grad_e=None, pass_delta=True, **tol):
+        s64 = scores.astype(np.float64)
+        yi = y.astype(np.intp)
+        if loss_e is None:
+            loss_e, grad_e = losses.multiclass_hinge(s64, yi, delta)
+        n = len(y)
+        args = (scores.copy(), y.copy()) + ((delta,) if pass_delta else ())
+        loss, grad = _pair(t, t.call(*args), what, "dscores", scores.shape)
+        t.scalar(loss, loss_e, "the loss", variants=_hinge_loss_variants(s64, yi, delta),
+                 scales={n: "Divide by N: the loss is the mean over the batch."}, atol=1e-9)
+        t.array(grad, grad_e, "dscores", variants=_hinge_grad_variants(s64, yi, delta),
+                scales={n: "Divide by N: the loss is a mean over the batch, so is its gradient.",
+                        -1.0: "The signs are reversed: a wrong class with an active margin gets "
+                              "+1/N, the correct class minus their number / N."},
+                shape_hints={(): "dscores has the shape of scores, (N, C)."}, **tol)
+
+    # CS231n's example: three images (cat, car, frog), one row of class scores each.
+    scores = np.array([[3.2, 5.1, -1.7], [1.3, 4.9, 2.0], [2.2, 2.5, -3.1]])
+    y = np.array([0, 1, 2])
+    t.case("hand-worked: CS231n's cat, car and frog (sample losses 2.9, 0 and 12.9)",
+           scores=scores, y=y)
+    run(scores, y, 1.0, (2.9 + 0.0 + 12.9) / 3,
+        np.array([[-1.0, 1.0, 0.0], [0.0, 0.0, 0.0], [1.0, 1.0, -2.0]]) / 3, pass_delta=False)
+
+    for case, (n, c), seed, dtype, delta in [
+            ("N=6 samples, C=4 classes", (6, 4), 86, np.int64, 1.0),
+            ("square: N = C = 3, delta = 0.5", (3, 3), 87, np.int64, 0.5),
+            ("labels of dtype int32, delta = 2", (5, 3), 88, np.int32, 2.0),
+            ("labels of dtype uint8", (4, 5), 89, np.uint8, 1.0),
+            ("two classes, C = 2", (7, 2), 90, np.int64, 1.0)]:
+        r = _rng(seed)
+        scores = r.normal(0, 1.5, size=(n, c))
+        y = r.integers(0, c, size=n).astype(dtype)
+        y[0] = (y[1] + 1) % c  # not all labels equal
+        t.case(case, scores=scores, y=y, delta=delta)
+        run(scores, y, delta)
+
+    scores = np.array([[0.5, 2.0, 1.0]])
+    t.case("a batch of one: margins 2.5 and 1.5", scores=scores, y=np.array([0]))
+    run(scores, np.array([0]), 1.0, 4.0, np.array([[-2.0, 1.0, 1.0]]))
+
+    scores = np.array([[2.0, 1.0, 0.0], [1.0, 1.0, 1.0], [0.0, 3.0, 2.0]])
+    y = np.array([0, 1, 1])
+    t.case("ties at the kink: margin terms exactly 0 get the subgradient 0", scores=scores, y=y)
+    run(scores, y, 1.0, 2.0 / 3, np.array([[0.0, 0.0, 0.0], [1.0, -2.0, 1.0], [0.0, 0.0, 0.0]]) / 3)
+
+    scores = np.array([[1e4, 1e4 + 0.5, 1e4 - 3.0], [-1e4, 2e4, 2e4 - 0.25]])
+    y = np.array([0, 2])
+    t.case("huge scores (1e4): the hinge needs no exp, nothing overflows", scores=scores, y=y)
+    run(scores, y, 1.0)
+
+    r = _rng(91)
+    scores = r.normal(0, 2, size=(4, 3)).astype(np.float32)
+    y = np.array([2, 0, 1, 1])
+    t.case("float32 scores", scores=scores, y=y)
+    run(scores, y, 1.0, **_F32)

@@ -1,4 +1,6 @@
-"""Sheet 6 (chapter 6): dropout, the L2 and L1 penalties, weight decay in the update, max-norm."""
+"""Sheet 6 (chapter 6): dropout, the L2 and L1 penalties, weight decay in the update, max-norm;
+the `Dropout` layer class is checked in ex06_regularization_part2.py and registered here, in the
+sheet's order."""
 
 import math
 
@@ -6,6 +8,7 @@ import numpy as np
 
 from .. import functional as F
 from .. import regularization
+from . import ex06_regularization_part2 as _part2
 from .common import _F32, _SIGMAS, _check_uses_rng, _fmt, _rng
 from .registry import exercise
 
@@ -177,6 +180,17 @@ def _check_dropout_backward(t):
     d64, m64 = dout.astype(np.float64), mask.astype(np.float64)
     t.array(t.call(dout.copy(), mask.copy()), F.dropout_backward(d64, m64), name,
             variants=variants(d64, m64), scales=scales(m64), **_F32)
+
+
+# The Dropout layer class: its checker lives in ex06_regularization_part2.py (this module would grow
+# too long); it is registered here, in the sheet's order, so that it belongs to the sheet's module.
+@exercise("Dropout", args=("p", "rng"), chapter="06_regularization_dropout",
+          shape_hint="x is (N, D); the mask, out and the gradient all have the shape of x: "
+                     "self.rng.random(x.shape).",
+          mutation_hint="Return new arrays, x * self.mask and dout * self.mask; `x *= mask` "
+                        "changes the caller's array.")
+def _check_dropout_layer(t):
+    _part2.check_dropout_layer(t)
 
 
 @exercise("l2_penalty", args=("W", "lam"), chapter="06_regularization_dropout")
@@ -423,3 +437,4 @@ def _check_max_norm(t):
     W = (r.normal(size=(5, 4)) * 2).astype(np.float32)
     t.case("float32 weights", W=W, c=1.0)
     run(W, 1.0, **_F32)
+

@@ -1,7 +1,7 @@
 """Learner implementations of the second half of sheet 2 (ex02_softmax): logsumexp, log_softmax,
-softmax_cross_entropy and binary_cross_entropy_with_logits. Valid ones must pass; mistakes must
-fail with a hint matching ``hint`` (a regular expression, searched case-insensitively in the
-whole report). Run by tests/test_grading_catalog.py."""
+softmax_cross_entropy, binary_cross_entropy_with_logits and multiclass_hinge. Valid ones must
+pass; mistakes must fail with a hint matching ``hint`` (a regular expression, searched
+case-insensitively in the whole report). Run by tests/test_grading_catalog.py."""
 
 import math
 
@@ -521,3 +521,170 @@ def bce_bad_plus_zy(logits, y):
 def bce_bad_gradient_without_sigmoid(logits, y):
     loss = np.maximum(logits, 0) - logits * y + np.log1p(np.exp(-np.abs(logits)))
     return loss.mean(), (logits - y) / logits.size
+
+
+# ---------------------------------------------------------------------------------------------
+# multiclass_hinge (Weston-Watkins; a margin term exactly 0 gets the subgradient 0)
+# ---------------------------------------------------------------------------------------------
+
+
+def _margins(scores, y, delta):
+    rows = np.arange(len(y))
+    m = scores - scores[rows, y][:, None] + delta
+    m[rows, y] = 0
+    return rows, m
+
+
+@case("multiclass_hinge", True)
+def multiclass_hinge_ok_vectorized(scores, y, delta=1.0):
+    rows, m = _margins(scores, y, delta)
+    active = m > 0
+    d = active.astype(scores.dtype)
+    d[rows, y] = -active.sum(axis=1)
+    return float(np.maximum(m, 0).sum() / len(y)), d / len(y)
+
+
+@case("multiclass_hinge", True)
+def multiclass_hinge_ok_loops(scores, y, delta=1.0):
+    n, c = scores.shape
+    loss, d = 0.0, np.zeros(scores.shape)
+    for i in range(n):
+        for j in range(c):
+            if j == y[i]:
+                continue
+            margin = scores[i, j] - scores[i, y[i]] + delta
+            if margin > 0:
+                loss += margin
+                d[i, j] += 1
+                d[i, y[i]] -= 1
+    return loss / n, d / n
+
+
+@case("multiclass_hinge", True)
+def multiclass_hinge_ok_one_hot_subtract_delta(scores, y, delta=1.0):
+    """Keeps the correct class's term (exactly delta) in the sum and subtracts it afterwards."""
+    n, c = scores.shape
+    onehot = np.eye(c)[y]
+    correct = np.sum(scores * onehot, axis=1, keepdims=True)
+    m = np.maximum(0, scores - correct + delta)
+    loss = (m.sum() - n * delta) / n
+    active = (m > 0) & (onehot == 0)
+    d = active - onehot * active.sum(axis=1, keepdims=True)
+    return np.float64(loss), d / n
+
+
+@case("multiclass_hinge", True)
+def multiclass_hinge_ok_where_and_heaviside(scores, y, delta=1.0):
+    rows = np.arange(len(y))
+    m = np.where(np.arange(scores.shape[1]) == np.asarray(y)[:, None], 0.0,
+                 scores - scores[rows, y].reshape(-1, 1) + delta)
+    d = np.heaviside(m, 0.0)  # 0 at the kink
+    np.subtract.at(d, (rows, y), d.sum(axis=1))
+    return np.mean(np.sum(np.maximum(m, 0), axis=1)), d / len(y)
+
+
+@case("multiclass_hinge", True)
+def multiclass_hinge_ok_float32_stays(scores, y, delta=1.0):
+    rows, m = _margins(scores, y.astype(np.int64), delta)
+    active = (m > 0).astype(scores.dtype)
+    d = active - np.eye(scores.shape[1], dtype=scores.dtype)[y] * active.sum(axis=1, keepdims=True)
+    return np.maximum(m, 0).sum(axis=1).mean(), d / scores.dtype.type(len(y))
+
+
+@case("multiclass_hinge", False, hint=r"correct class's own term")
+def multiclass_hinge_bad_counts_own_margin(scores, y, delta=1.0):
+    rows = np.arange(len(y))
+    m = scores - scores[rows, y][:, None] + delta
+    active = m > 0
+    d = active.astype(float)
+    d[rows, y] = -(active.sum(axis=1) - 1)
+    return float(np.maximum(m, 0).sum() / len(y)), d / len(y)
+
+
+@case("multiclass_hinge", False, hint=r"divide by N")
+def multiclass_hinge_bad_no_mean(scores, y, delta=1.0):
+    rows, m = _margins(scores, y, delta)
+    d = (m > 0).astype(float)
+    d[rows, y] = -d.sum(axis=1)
+    return float(np.maximum(m, 0).sum()), d
+
+
+@case("multiclass_hinge", False, hint=r"minus sign")
+def multiclass_hinge_bad_correct_class_plus_count(scores, y, delta=1.0):
+    rows, m = _margins(scores, y, delta)
+    d = (m > 0).astype(float)
+    d[rows, y] = d.sum(axis=1)
+    return float(np.maximum(m, 0).sum() / len(y)), d / len(y)
+
+
+@case("multiclass_hinge", False, hint=r"correct class's entry is missing")
+def multiclass_hinge_bad_no_correct_class_gradient(scores, y, delta=1.0):
+    rows, m = _margins(scores, y, delta)
+    return float(np.maximum(m, 0).sum() / len(y)), (m > 0) / len(y)
+
+
+@case("multiclass_hinge", False, hint=r"EACH wrong class")
+def multiclass_hinge_bad_correct_class_minus_one(scores, y, delta=1.0):
+    rows, m = _margins(scores, y, delta)
+    d = (m > 0).astype(float)
+    d[rows, y] = -np.any(m > 0, axis=1).astype(float)
+    return float(np.maximum(m, 0).sum() / len(y)), d / len(y)
+
+
+@case("multiclass_hinge", False, hint=r"Crammer-Singer")
+def multiclass_hinge_bad_max_over_classes(scores, y, delta=1.0):
+    rows, m = _margins(scores, y, delta)
+    worst = m.argmax(axis=1)
+    d = np.zeros(scores.shape)
+    hit = m[rows, worst] > 0
+    d[rows[hit], worst[hit]] = 1
+    d[rows[hit], y[hit]] = -1
+    return float(np.maximum(m.max(axis=1), 0).mean()), d / len(y)
+
+
+@case("multiclass_hinge", False, hint=r"squared hinge")
+def multiclass_hinge_bad_squared(scores, y, delta=1.0):
+    rows, m = _margins(scores, y, delta)
+    h = np.maximum(m, 0)
+    d = 2 * h
+    d[rows, y] = -d.sum(axis=1)
+    return float((h ** 2).sum() / len(y)), d / len(y)
+
+
+@case("multiclass_hinge", False, hint=r"inside the max")
+def multiclass_hinge_bad_delta_outside_max(scores, y, delta=1.0):
+    rows, m = _margins(scores, y, 0.0)
+    wrong = np.ones(scores.shape, dtype=bool)
+    wrong[rows, y] = False
+    d = (wrong & (m > 0)).astype(float)
+    d[rows, y] = -d.sum(axis=1)
+    return float(np.where(wrong, np.maximum(m, 0) + delta, 0).sum() / len(y)), d / len(y)
+
+
+@case("multiclass_hinge", False, hint=r"with a plus")
+def multiclass_hinge_bad_minus_delta(scores, y, delta=1.0):
+    rows, m = _margins(scores, y, -delta)
+    d = (m > 0).astype(float)
+    d[rows, y] = -d.sum(axis=1)
+    return float(np.maximum(m, 0).sum() / len(y)), d / len(y)
+
+
+@case("multiclass_hinge", False, hint=r"the delta argument")
+def multiclass_hinge_bad_ignores_delta(scores, y, delta=1.0):
+    return multiclass_hinge_ok_vectorized(scores, y)
+
+
+@case("multiclass_hinge", False, hint=r"margins > 0, not >= 0")
+def multiclass_hinge_bad_active_at_the_kink(scores, y, delta=1.0):
+    rows, m = _margins(scores, y, delta)
+    d = (m >= 0).astype(float)
+    d[rows, y] = 0
+    d[rows, y] = -d.sum(axis=1)
+    return float(np.maximum(m, 0).sum() / len(y)), d / len(y)
+
+
+@case("multiclass_hinge", False, hint=r"in place")
+def multiclass_hinge_bad_changes_scores(scores, y, delta=1.0):
+    rows = np.arange(len(y))
+    scores -= scores[rows, y][:, None].copy()
+    return multiclass_hinge_ok_vectorized(scores, y, delta)

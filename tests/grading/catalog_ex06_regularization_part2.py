@@ -1,7 +1,7 @@
 """Learner implementations of the second half of sheet 6 (ex06_regularization): l1_penalty,
-sgd_weight_decay_step and max_norm. Valid ones must pass; mistakes must fail with a hint matching
-``hint`` (a regular expression, searched case-insensitively in the whole report). Run by
-tests/test_grading_catalog.py."""
+sgd_weight_decay_step, max_norm and the Dropout layer class. Valid ones must pass; mistakes must
+fail with a hint matching ``hint`` (a regular expression, searched case-insensitively in the
+whole report). Run by tests/test_grading_catalog.py."""
 
 import numpy as np
 
@@ -332,3 +332,250 @@ def max_norm_bad_in_place_loop(W, c):
         if norm > c:
             W[:, j] *= c / norm
     return W
+
+
+# ---------------------------------------------------------------------------------------------
+# Dropout, the layer class (p = probability of DROPPING; forward(x, train=True), backward(dout))
+# ---------------------------------------------------------------------------------------------
+
+
+class _DropoutBase:
+    """The constructor most learners write; the classes below vary forward and backward."""
+
+    def __init__(self, p, rng):
+        self.p = p
+        self.rng = np.random.default_rng(rng)
+        self.mask = None
+
+    def backward(self, dout):
+        return dout * self.mask
+
+
+@case("Dropout", True)
+class Dropout_ok_ge(_DropoutBase):
+    def forward(self, x, train=True):
+        if not train:
+            return x
+        self.mask = (self.rng.random(x.shape) >= self.p).astype(x.dtype) / (1 - self.p)
+        return x * self.mask
+
+
+@case("Dropout", True)
+class Dropout_ok_binomial(_DropoutBase):
+    def forward(self, x, train=True):
+        if not train:
+            self.mask = None
+            return x.copy()
+        keep = self.rng.binomial(1, 1 - self.p, size=x.shape)
+        self.mask = keep.astype(x.dtype) / (1 - self.p)
+        return x * self.mask
+
+    def backward(self, dout):
+        return dout if self.mask is None else dout * self.mask
+
+
+@case("Dropout", True)
+class Dropout_ok_uniform_lt_keep_probability:
+    """Stores the keep probability q = 1 - p and the True/False decisions, scales in both
+    passes, and validates p."""
+
+    def __init__(self, p, rng):
+        if not 0 <= p < 1:
+            raise ValueError(f"p must be in [0, 1), got {p}")
+        self.q = 1.0 - p
+        self.rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+
+    def forward(self, x, train=True):
+        if train:
+            self.keep = self.rng.uniform(size=x.shape) < self.q
+            return np.where(self.keep, x / self.q, 0)
+        self.keep = np.ones(x.shape, dtype=bool)
+        return x
+
+    def backward(self, dout):
+        return np.where(self.keep, dout / self.q, 0)
+
+
+@case("Dropout", True)
+class Dropout_ok_random_in_dtype(_DropoutBase):
+    """Draws uniform numbers in x's own float dtype; p == 0 is a shortcut."""
+
+    def forward(self, x, train=True):
+        if not train or self.p == 0:
+            self.mask = np.ones_like(x)
+            return x
+        u = self.rng.random(x.shape, dtype=x.dtype)
+        self.mask = (u >= self.p) * x.dtype.type(1 / (1 - self.p))
+        return x * self.mask
+
+
+@case("Dropout", True)
+class Dropout_ok_mask_of_ones_in_test_mode(_DropoutBase):
+    def forward(self, x, train=True):
+        if train:
+            self.mask = (self.rng.random(x.shape) > self.p) / np.float32(1 - self.p)
+            self.mask = self.mask.astype(x.dtype)
+        else:
+            self.mask = np.ones(x.shape, dtype=x.dtype)
+        return self.mask * x
+
+
+@case("Dropout", False, hint=r"probability of DROPPING")
+class Dropout_bad_p_as_keep_probability(_DropoutBase):
+    def forward(self, x, train=True):
+        if not train:
+            return x
+        self.mask = (self.rng.random(x.shape) < self.p).astype(x.dtype) / (1 - self.p)
+        return x * self.mask
+
+
+@case("Dropout", False, hint=r"scaled by 1/\(1-p\) during training")
+class Dropout_bad_no_scaling(_DropoutBase):
+    def forward(self, x, train=True):
+        if not train:
+            return x
+        self.mask = (self.rng.random(x.shape) >= self.p).astype(x.dtype)
+        return x * self.mask
+
+
+@case("Dropout", False, hint=r"vanilla dropout")
+class Dropout_bad_vanilla_test_time_scaling(_DropoutBase):
+    def forward(self, x, train=True):
+        if not train:
+            return x * (1 - self.p)
+        self.mask = (self.rng.random(x.shape) >= self.p).astype(x.dtype)
+        return x * self.mask
+
+
+@case("Dropout", False, hint=r"No scaling at test time")
+class Dropout_bad_scales_twice_at_test_time(_DropoutBase):
+    def forward(self, x, train=True):
+        scale = 1 / (1 - self.p)
+        if not train:
+            return x * scale
+        self.mask = (self.rng.random(x.shape) >= self.p).astype(x.dtype) * scale
+        return x * self.mask
+
+
+@case("Dropout", False, hint=r"global random state")
+class Dropout_bad_np_random(_DropoutBase):
+    def forward(self, x, train=True):
+        if not train:
+            return x
+        self.mask = (np.random.rand(*x.shape) >= self.p).astype(x.dtype) / (1 - self.p)
+        return x * self.mask
+
+
+@case("Dropout", False, hint=r"restarts on every call")
+class Dropout_bad_new_generator_in_forward:
+    def __init__(self, p, rng):
+        self.p, self.seed = p, rng
+
+    def forward(self, x, train=True):
+        if not train:
+            return x
+        rng = np.random.default_rng(self.seed)  # the same seed every call: the same mask
+        self.mask = (rng.random(x.shape) >= self.p).astype(x.dtype) / (1 - self.p)
+        return x * self.mask
+
+    def backward(self, dout):
+        return dout * self.mask
+
+
+@case("Dropout", False, hint=r"ignores rng")
+class Dropout_bad_fixed_seed(_DropoutBase):
+    def forward(self, x, train=True):
+        if not train:
+            return x
+        rng = np.random.default_rng(0)
+        self.mask = (rng.random(x.shape) >= self.p).astype(x.dtype) / (1 - self.p)
+        return x * self.mask
+
+
+@case("Dropout", False, hint=r"not draw a new one")
+class Dropout_bad_backward_draws_a_fresh_mask(Dropout_ok_ge):
+    def backward(self, dout):
+        mask = (self.rng.random(dout.shape) >= self.p).astype(dout.dtype) / (1 - self.p)
+        return dout * mask
+
+
+@case("Dropout", False, hint=r"including its 1/\(1-p\) scaling")
+class Dropout_bad_backward_not_scaled(Dropout_ok_ge):
+    def backward(self, dout):
+        return dout * (self.mask != 0)
+
+
+@case("Dropout", False, hint=r"training branch of forward")
+class Dropout_bad_mask_stored_only_in_test_mode(_DropoutBase):
+    def forward(self, x, train=True):
+        if train:
+            mask = (self.rng.random(x.shape) >= self.p).astype(x.dtype) / (1 - self.p)
+            return x * mask
+        self.mask = np.ones_like(x)
+        return x
+
+
+@case("Dropout", False, hint=r"earlier forward")
+class Dropout_bad_keeps_the_first_mask(_DropoutBase):
+    def forward(self, x, train=True):
+        if not train:
+            return x
+        mask = (self.rng.random(x.shape) >= self.p).astype(x.dtype) / (1 - self.p)
+        if self.mask is None:
+            self.mask = mask
+        return x * mask
+
+
+@case("Dropout", False, hint=r"return x before drawing anything")
+class Dropout_bad_draws_in_test_mode(_DropoutBase):
+    def forward(self, x, train=True):
+        mask = (self.rng.random(x.shape) >= self.p).astype(x.dtype) / (1 - self.p)
+        if not train:
+            return x
+        self.mask = mask
+        return x * mask
+
+
+@case("Dropout", False, hint=r"Drop units only when train is True")
+class Dropout_bad_drops_in_test_mode(Dropout_ok_ge):
+    def forward(self, x, train=True):
+        return super().forward(x, True)
+
+
+@case("Dropout", False, hint=r"every sample \(row\) got the same mask")
+class Dropout_bad_one_mask_for_the_batch(_DropoutBase):
+    def forward(self, x, train=True):
+        if not train:
+            return x
+        row = (self.rng.random(x.shape[1]) >= self.p).astype(x.dtype) / (1 - self.p)
+        self.mask = np.broadcast_to(row, x.shape)
+        return x * self.mask
+
+
+@case("Dropout", False, hint=r"exactly p \* N \* D units")
+class Dropout_bad_exact_count(_DropoutBase):
+    def forward(self, x, train=True):
+        if not train:
+            return x
+        keep = np.ones(x.size, dtype=x.dtype)
+        keep[self.rng.permutation(x.size)[:round(self.p * x.size)]] = 0
+        self.mask = keep.reshape(x.shape) / (1 - self.p)
+        return x * self.mask
+
+
+@case("Dropout", False, hint=(r"changed its input", r"x \*= mask"))
+class Dropout_bad_in_place(_DropoutBase):
+    def forward(self, x, train=True):
+        if train:
+            self.mask = (self.rng.random(x.shape) >= self.p).astype(x.dtype) / (1 - self.p)
+            x *= self.mask
+        return x
+
+
+@case("Dropout", False, hint=r"keep.astype\(x.dtype\)")
+class Dropout_bad_float64_for_float32(_DropoutBase):
+    def forward(self, x, train=True):
+        if not train:
+            return x
+        self.mask = (self.rng.random(x.shape) >= self.p) / (1 - self.p)
+        return x * self.mask
