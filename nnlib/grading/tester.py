@@ -1,6 +1,7 @@
 """The object a checker works with: ``t.case``, ``t.call``, ``t.array``, ``t.scalar``,
 ``t.fail``."""
 
+import inspect
 import linecache
 
 import numpy as np
@@ -90,7 +91,11 @@ class _Tester:
                       hint=f"Define `def {name}(self, ...)` inside the class, indented under "
                            f"`class {self.spec.id}:`.")
         text = f"{self.spec.id.lower()}.{name}({', '.join(_arg_text(a) for a in args)})"
-        return self._invoke(fn, (), text, args, kwargs, allow_mutation, 0.0)
+        try:
+            names = tuple(inspect.signature(fn).parameters)
+        except (TypeError, ValueError):
+            names = ()
+        return self._invoke(fn, names, text, args, kwargs, allow_mutation, 0.0)
 
     def _invoke(self, fn, names, call_text, args, kwargs, allow_mutation, restore_tol):
         saved = [_snapshot(a) for a in args]
