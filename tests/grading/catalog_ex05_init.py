@@ -855,3 +855,31 @@ def batchnorm_forward_bad_normalizes_x_in_place(x, gamma, beta, mode, running_me
     x -= mean
     x /= np.sqrt(var + eps)  # x now holds xhat, and the caller's batch is gone
     return gamma * x + beta, (x, x, gamma, mean, var, eps)
+
+
+@case("batchnorm_forward", True)
+def batchnorm_forward_ok_python_sums_reversed(x, gamma, beta, mode, running_mean, running_var,
+                                              momentum=0.9, eps=1e-5):
+    # Sums in another order: near 1e8 the mean differs in its last digits from np.mean's.
+    n = x.shape[0]
+    if mode == "train":
+        mean = sum(x[i] for i in range(n - 1, -1, -1)) / n
+        var = sum((x[i] - mean) ** 2 for i in range(n - 1, -1, -1)) / n
+        running_mean[:] = momentum * running_mean + (1 - momentum) * mean
+        running_var[:] = momentum * running_var + (1 - momentum) * var
+    else:
+        mean, var = running_mean, running_var
+    xhat = (x - mean) / np.sqrt(var + eps)
+    return gamma * xhat + beta, (x, xhat, gamma, mean, var, eps)
+
+
+@case("batchnorm_backward", True)
+def batchnorm_backward_ok_recomputes_from_x(dout, cache):
+    x, _, gamma, _, _, eps = cache
+    n = x.shape[0]
+    mean = sum(x[i] for i in range(n)) / n
+    var = sum((x[i] - mean) ** 2 for i in range(n)) / n
+    xhat = (x - mean) / np.sqrt(var + eps)
+    dxhat = dout * gamma
+    dx = (n * dxhat - dxhat.sum(axis=0) - xhat * (dxhat * xhat).sum(axis=0)) / (n * np.sqrt(var + eps))
+    return dx, sum(dout[i] * xhat[i] for i in range(n)), dout.sum(axis=0)
