@@ -9,7 +9,7 @@ variance, ``eps`` inside the square root).
 import numpy as np
 
 from ..layers import BatchNorm
-from .common import _rng
+from .common import _F32, _rng
 
 _ACTIVATIONS = {"relu": lambda s: np.maximum(s, 0.0), "tanh": np.tanh, "linear": lambda s: s}
 
@@ -63,7 +63,7 @@ def _stats_variants(X, weights, activation, which):
     return out
 
 
-def _check_stats_case(t, X, weights, activation, atol=None):
+def _check_stats_case(t, X, weights, activation, **tols):
     L = len(weights)
     got = t.call(X, weights, activation)
     means, stds = t.tuple_of(got, 2, f"layer_stats(X, weights, {activation!r})", ("means", "stds"))
@@ -78,9 +78,9 @@ def _check_stats_case(t, X, weights, activation, atol=None):
     ref_means, ref_stds = _layer_stats_ref(X, weights, activation)
     swapped = [(ref_means, "Return the two arrays in the order (means, stds).")]
     t.array(stds, ref_stds, "stds", variants=swapped + _stats_variants(X, weights, activation, "stds"),
-            shape_hints=shape_hints, atol=atol)
+            shape_hints=shape_hints, **tols)
     t.array(means, ref_means, "means", variants=_stats_variants(X, weights, activation, "means"),
-            shape_hints=shape_hints, atol=atol)
+            shape_hints=shape_hints, **tols)
 
 
 def check_layer_stats(t):
@@ -106,6 +106,11 @@ def check_layer_stats(t):
     t.case("linear, 12 layers of 0.01 * randn: the signal collapses to about 1e-16, and every "
            "tiny std must still be right to 6 digits", X=X, weights=weights, activation="linear")
     _check_stats_case(t, X, weights, "linear", atol=0.0)
+
+    X32 = r.standard_normal((40, 10)).astype(np.float32)
+    weights32 = [(r.standard_normal((10, 10)) / np.sqrt(10)).astype(np.float32) for _ in range(3)]
+    t.case("float32 inputs, tanh", X=X32, weights=weights32, activation="tanh")
+    _check_stats_case(t, X32, weights32, "tanh", **_F32)
 
     X = r.standard_normal((1, 6))
     weights = [r.standard_normal((6, 5)), r.standard_normal((5, 3))]
@@ -172,7 +177,7 @@ def _forward_variants(x, gamma, beta, mode, rm, rv, momentum, eps):
     return out
 
 
-def _check_forward(t, x, gamma, beta, mode, rm, rv, momentum=None, eps=None, atol=None):
+def _check_forward(t, x, gamma, beta, mode, rm, rv, momentum=None, eps=None, **tols):
     kwargs = {k: v for k, v in (("momentum", momentum), ("eps", eps)) if v is not None}
     m = 0.9 if momentum is None else momentum
     e = 1e-5 if eps is None else eps
@@ -183,7 +188,7 @@ def _check_forward(t, x, gamma, beta, mode, rm, rv, momentum=None, eps=None, ato
     out, cache = t.tuple_of(got, 2, f"batchnorm_forward(x, gamma, beta, {mode!r}, ...)",
                             ("out", "cache"))
     t.array(out, ref_out, "out", variants=_forward_variants(x, gamma, beta, mode, rm_before,
-                                                            rv_before, m, e), atol=atol,
+                                                            rv_before, m, e), **tols,
             finite_hint="A constant feature has variance 0: divide by np.sqrt(var + eps), not by "
                         "np.sqrt(var).")
     if mode == "test":
@@ -193,7 +198,7 @@ def _check_forward(t, x, gamma, beta, mode, rm, rv, momentum=None, eps=None, ato
                         "them and leaves them alone.")
     else:
         _check_running(t, rm, rv, rm_before, rv_before, ref_mean, ref_var, x, m)
-    _check_cache(t, cache, x, gamma, used_mean, used_var, e, mode, atol)
+    _check_cache(t, cache, x, gamma, used_mean, used_var, e, mode, tols)
     return out
 
 
@@ -222,7 +227,7 @@ def _check_running(t, rm, rv, rm_before, rv_before, ref_mean, ref_var, x, m):
         (batch_var, "running_var was replaced by the batch variance: blend it in with momentum.")])
 
 
-def _check_cache(t, cache, x, gamma, mean, var, eps, mode, atol=None):
+def _check_cache(t, cache, x, gamma, mean, var, eps, mode, tols):
     names = ("x", "xhat", "gamma", "mean", "var", "eps")
     parts = t.tuple_of(cache, 6, "cache", names)
     expected = (x, (x - mean) / np.sqrt(var + eps), gamma, mean, var, eps)
@@ -232,7 +237,7 @@ def _check_cache(t, cache, x, gamma, mean, var, eps, mode, atol=None):
                 t.fail(f"cache[5] (eps) is {got!r}, expected {eps}.",
                        hint="The cache is the tuple (x, xhat, gamma, mean, var, eps).")
             continue
-        t.array(got, exp, f"cache[{names.index(name)}] ({name})", atol=atol,
+        t.array(got, exp, f"cache[{names.index(name)}] ({name})", **tols,
                 variants=[(exp_other, f"The cache is in the wrong order: it is the tuple "
                                       f"(x, xhat, gamma, mean, var, eps); this looks like {other}.")
                           for other, exp_other in zip(names[:5], expected[:5]) if other != name]
@@ -300,6 +305,13 @@ def check_batchnorm_forward(t):
     # sum, so xhat can only be asked to about 1e-6; mean(x**2) - mean**2 is off by about 1.
     _check_forward(t, x, gamma, beta, "train", np.zeros(3), np.ones(3), atol=1e-6)
 
+    x = r.normal(1.0, 2.0, size=(10, 3)).astype(np.float32)
+    gamma, beta = np.float32([0.5, 1.0, 2.0]), np.float32([0.0, -1.0, 1.0])
+    rm, rv = np.zeros(3, dtype=np.float32), np.ones(3, dtype=np.float32)
+    t.case("float32 inputs, training mode", x=x, gamma=gamma, beta=beta, mode="train",
+           running_mean=rm, running_var=rv)
+    _check_forward(t, x, gamma, beta, "train", rm, rv, **_F32)
+
 
 # ---------------------------------------------------------------------------------------------
 # batchnorm_backward
@@ -328,7 +340,7 @@ def _bn_backward_ref(dout, cache, mean_term=True, xhat_term=True, use_gamma=True
     return dx * inv_std / n, dgamma, dbeta
 
 
-def _check_backward(t, dout, cache, undone=None, atol=None):
+def _check_backward(t, dout, cache, undone=None, **tols):
     """``undone``: in the hand-worked cases dout is a change the normalization undoes (a shift
     or a stretch), so dx must be 0, and only one of the two terms shows: its hint."""
     got = t.call(dout, cache)
@@ -340,10 +352,10 @@ def _check_backward(t, dout, cache, undone=None, atol=None):
                         "value per feature.",
                   (): "This is a single number: sum over the batch only, axis=0, to get one "
                       "value per feature (shape (D,))."}
-    t.array(dbeta, ref[2], "dbeta", shape_hints=axis_hints, atol=atol, variants=[
+    t.array(dbeta, ref[2], "dbeta", shape_hints=axis_hints, **tols, variants=[
         (_bn_backward_ref(dout, cache, dbeta_mean=True)[2],
          "dbeta is the sum of dout over the batch, not its mean: every sample's output used beta.")])
-    t.array(dgamma, ref[1], "dgamma", shape_hints=axis_hints, atol=atol, variants=[
+    t.array(dgamma, ref[1], "dgamma", shape_hints=axis_hints, **tols, variants=[
         (_bn_backward_ref(dout, cache, dgamma_x=True)[1],
          "dgamma = sum(dout * xhat, axis=0), with the normalized xhat, not x.")])
     named = [
@@ -364,7 +376,7 @@ def _check_backward(t, dout, cache, undone=None, atol=None):
     if undone is not None:
         named = [(dict(mean_term=False, xhat_term=False), undone)] + named[3:]
     variants = [(lambda kw=kw: _bn_backward_ref(dout, cache, **kw)[0], hint) for kw, hint in named]
-    t.array(dx, ref[0], "dx", variants=variants, atol=atol,
+    t.array(dx, ref[0], "dx", variants=variants, **tols,
             finite_hint="inv_std = 1 / np.sqrt(var + eps): without eps a constant feature gives "
                         "a division by zero.")
 
@@ -423,3 +435,9 @@ def check_batchnorm_backward(t):
     dout = r.normal(size=(16, 3))
     t.case("huge values: x about 1e8 with a spread of about 1", dout=dout, x=cache[0], gamma=cache[2], eps=cache[5])
     _check_backward(t, dout, cache, atol=1e-6)  # a mean recomputed from x: see the forward check
+
+    x = r.normal(1.0, 2.0, size=(6, 3)).astype(np.float32)
+    cache = _make_cache(x, np.float32([0.5, 1.0, 2.0]))
+    dout = r.normal(size=(6, 3)).astype(np.float32)
+    t.case("float32 inputs", dout=dout, x=cache[0], gamma=cache[2], eps=cache[5])
+    _check_backward(t, dout, cache, **_F32)
