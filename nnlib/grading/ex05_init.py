@@ -1,9 +1,11 @@
-"""Sheet 5 (chapter 5): initialization, checked statistically."""
+"""Sheet 5 (chapter 5): initialization, checked statistically; per-layer statistics and batch
+normalization, whose checks are in ex05_init_part2.py."""
 
 import math
 
 import numpy as np
 
+from . import ex05_init_part2 as _part2
 from .common import _SIGMAS, _check_uses_rng, _fmt, _rng
 from .registry import exercise
 
@@ -122,3 +124,27 @@ def _check_he_init(t):
     _check_init(t, "he_init", "He", lambda fi, fo: 2 / fi,
                 "He: Var(w) = 2 / fan_in, so a normal distribution needs the standard deviation "
                 "sqrt(2 / fan_in).")
+
+
+@exercise("layer_stats", args=("X", "weights", "activation"), chapter="05_initialization",
+          shape_hint="X is (N, D); weights[l] is (fan_in, fan_out) with fan_in the width of the "
+                     "layer below; means and stds are (L,), one entry per layer.")
+def _check_layer_stats(t):
+    _part2.check_layer_stats(t)
+
+
+@exercise("batchnorm_forward",
+          args=("x", "gamma", "beta", "mode", "running_mean", "running_var", "momentum=0.9",
+                "eps=1e-5"),
+          chapter="05_initialization", mutable=("running_mean", "running_var"),
+          shape_hint="x is (N, D); gamma, beta, running_mean, running_var and the mean and "
+                     "variance are (D,), one per feature; out is (N, D).")
+def _check_batchnorm_forward(t):
+    _part2.check_batchnorm_forward(t)
+
+
+@exercise("batchnorm_backward", args=("dout", "cache"), chapter="05_initialization",
+          shape_hint="dout and dx are (N, D); dgamma and dbeta are (D,), sums over the batch "
+                     "(axis=0); cache is (x, xhat, gamma, mean, var, eps) from batchnorm_forward.")
+def _check_batchnorm_backward(t):
+    _part2.check_batchnorm_backward(t)
