@@ -24,4 +24,5 @@ def all_cases():
     from . import catalog_ex07_preprocessing  # noqa: F401
     from . import catalog_ex08_capstone  # noqa: F401  (registers)
     from . import catalog_ex09_debugging  # noqa: F401
+    from . import catalog_networks  # noqa: F401  (forward_network, backward_network, ...)
     return list(CASES)
