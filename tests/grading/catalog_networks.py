@@ -195,3 +195,256 @@ def forward_network_bad_no_bias(X, params, layers):
         cache.append((A, Z))
         A = _act(layer["activation"], Z)
     return A, cache
+
+
+# ---------------------------------------------------------------------------------------------
+# relative_error
+# ---------------------------------------------------------------------------------------------
+
+
+def _same_shape(a, b):
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"shapes differ: {a.shape} and {b.shape}")
+    return a, b
+
+
+@case("relative_error", True)
+def relative_error_ok_cs231n(a, b):
+    a, b = _same_shape(a, b)
+    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+
+
+@case("relative_error", True)
+def relative_error_ok_where_zero(a, b):
+    a, b = _same_shape(a, b)
+    den = np.abs(a) + np.abs(b)
+    ratio = np.divide(np.abs(a - b), den, out=np.zeros_like(den), where=den > 0)
+    return ratio.max()
+
+
+@case("relative_error", True)
+def relative_error_ok_loop(a, b):
+    a, b = np.asarray(a), np.asarray(b)
+    if np.shape(a) != np.shape(b):
+        raise ValueError("a and b must have the same shape")
+    worst = 0.0
+    for x, y in zip(a.ravel().tolist(), b.ravel().tolist()):
+        if x != y:
+            worst = max(worst, abs(x - y) / (abs(x) + abs(y)))
+    return worst
+
+
+@case("relative_error", True)
+def relative_error_ok_tiny_floor_numpy_scalar(a, b):
+    a, b = _same_shape(a, b)
+    return np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), np.finfo(float).tiny))
+
+
+@case("relative_error", False, hint=r"norm form")
+def relative_error_bad_norm_form(a, b):
+    a, b = _same_shape(a, b)
+    return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-12))
+
+
+@case("relative_error", False, hint=r"not the mean")
+def relative_error_bad_mean(a, b):
+    a, b = _same_shape(a, b)
+    return float(np.mean(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-12)))
+
+
+@case("relative_error", False, hint=r"absolute values in the denominator")
+def relative_error_bad_no_abs_in_denominator(a, b):
+    a, b = _same_shape(a, b)
+    return float(np.max(np.abs(a - b) / np.maximum(a + b, 1e-12)))
+
+
+@case("relative_error", False, hint=r"0 / 0 gave NaN")
+def relative_error_bad_no_floor(a, b):
+    a, b = _same_shape(a, b)
+    return float(np.max(np.abs(a - b) / (np.abs(a) + np.abs(b))))
+
+
+@case("relative_error", False, hint=r"not by \|a\| alone")
+def relative_error_bad_divides_by_a(a, b):
+    a, b = _same_shape(a, b)
+    return float(np.max(np.abs(a - b) / np.maximum(np.abs(a), 1e-12)))
+
+
+@case("relative_error", False, hint=r"raise ValueError")
+def relative_error_bad_broadcasts(a, b):
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-12)))
+
+
+@case("relative_error", False, hint=r"single number")
+def relative_error_bad_elementwise_array(a, b):
+    a, b = _same_shape(a, b)
+    return np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# backward_network
+# ---------------------------------------------------------------------------------------------
+
+
+def _act_backward(name, dA, Z):
+    if name == "relu":
+        return dA * (Z > 0)
+    if name == "sigmoid":
+        s = _sigmoid(Z)
+        return dA * s * (1 - s)
+    return dA
+
+
+@case("backward_network", True)
+def backward_network_ok_loop(dout, cache, params, layers):
+    grads, dA = {}, dout
+    for l in range(len(layers), 0, -1):
+        A_prev, Z = cache[l - 1]
+        dZ = _act_backward(layers[l - 1]["activation"], dA, Z)
+        grads[f"W{l}"] = A_prev.T @ dZ
+        grads[f"b{l}"] = dZ.sum(axis=0)
+        dA = dZ @ params[f"W{l}"].T
+    return grads
+
+
+@case("backward_network", True)
+def backward_network_ok_reversed_zip_mask_from_output(dout, cache, params, layers):
+    grads, dA = {}, dout
+    L = len(layers)
+    for i, (layer, (A_prev, Z)) in reversed(list(enumerate(zip(layers, cache)))):
+        kind = layer["activation"] or "linear"
+        if kind == "relu":
+            dZ = np.where(np.maximum(Z, 0) > 0, dA, 0.0)
+        elif kind == "sigmoid":
+            dZ = dA * np.exp(-Z) / (1 + np.exp(-Z)) ** 2
+        else:
+            dZ = dA.copy()
+        grads["W" + str(i + 1)] = np.dot(A_prev.T, dZ)
+        grads["b" + str(i + 1)] = np.sum(dZ, axis=0, keepdims=True).reshape(-1)
+        if i > 0:
+            dA = np.dot(dZ, params["W" + str(i + 1)].T)
+    assert len(grads) == 2 * L
+    return grads
+
+
+@case("backward_network", True)
+def backward_network_ok_in_place_on_copies(dout, cache, params, layers):
+    grads, dA = {}, dout.copy()
+    for l in range(len(layers), 0, -1):
+        A_prev, Z = cache[l - 1]
+        if layers[l - 1]["activation"] == "relu":
+            dA[Z <= 0] = 0.0
+        elif layers[l - 1]["activation"] == "sigmoid":
+            s = _sigmoid(Z)
+            dA *= s * (1 - s)
+        grads[f"W{l}"] = np.einsum("nd,nk->dk", A_prev, dA)
+        grads[f"b{l}"] = dA.sum(axis=0)
+        dA = dA @ params[f"W{l}"].T
+    return {k: grads[k] for k in sorted(grads)}
+
+
+@case("backward_network", True)
+def backward_network_ok_recomputes_A_from_Z(dout, cache, params, layers):
+    # uses the input X = cache[0][0] and every Z, rebuilds the activations itself
+    grads, dA = {}, dout
+    acts = [cache[0][0]] + [_act(d["activation"], Z) for d, (_, Z) in zip(layers, cache)]
+    for l in range(len(layers), 0, -1):
+        dZ = _act_backward(layers[l - 1]["activation"], dA, cache[l - 1][1])
+        grads[f"W{l}"], grads[f"b{l}"] = acts[l - 1].T @ dZ, dZ.sum(axis=0)
+        dA = dZ @ params[f"W{l}"].T
+    return grads
+
+
+@case("backward_network", False, hint=r"==, not `is`")
+def backward_network_bad_is_for_strings(dout, cache, params, layers):
+    grads, dA = {}, dout
+    lit = {"relu": "relu", "sigmoid": "sigmoid"}  # `is "relu"` itself warns here
+    for l in range(len(layers), 0, -1):
+        A_prev, Z = cache[l - 1]
+        name = layers[l - 1]["activation"]
+        dZ = dA * (Z > 0) if name is lit["relu"] else (
+            _act_backward("sigmoid", dA, Z) if name is lit["sigmoid"] else dA)
+        grads[f"W{l}"], grads[f"b{l}"] = A_prev.T @ dZ, dZ.sum(axis=0)
+        dA = dZ @ params[f"W{l}"].T
+    return grads
+
+
+@case("backward_network", False, hint=r"backward step \(the derivative of the activation\)")
+def backward_network_bad_last_layer_as_logits(dout, cache, params, layers):
+    grads, dA = {}, dout
+    for l in range(len(layers), 0, -1):
+        A_prev, Z = cache[l - 1]
+        dZ = dA if l == len(layers) else _act_backward(layers[l - 1]["activation"], dA, Z)
+        grads[f"W{l}"], grads[f"b{l}"] = A_prev.T @ dZ, dZ.sum(axis=0)
+        dA = dZ @ params[f"W{l}"].T
+    return grads
+
+
+@case("backward_network", False, hint=r"not from the gradient dA")
+def backward_network_bad_mask_from_gradient(dout, cache, params, layers):
+    grads, dA = {}, dout
+    for l in range(len(layers), 0, -1):
+        A_prev, Z = cache[l - 1]
+        name = layers[l - 1]["activation"]
+        dZ = dA * (dA > 0) if name == "relu" else _act_backward(name, dA, Z)
+        grads[f"W{l}"], grads[f"b{l}"] = A_prev.T @ dZ, dZ.sum(axis=0)
+        dA = dZ @ params[f"W{l}"].T
+    return grads
+
+
+@case("backward_network", False, hint=r"apply the sigmoid first")
+def backward_network_bad_sigmoid_of_z(dout, cache, params, layers):
+    grads, dA = {}, dout
+    for l in range(len(layers), 0, -1):
+        A_prev, Z = cache[l - 1]
+        name = layers[l - 1]["activation"]
+        dZ = dA * Z * (1 - Z) if name == "sigmoid" else _act_backward(name, dA, Z)
+        grads[f"W{l}"], grads[f"b{l}"] = A_prev.T @ dZ, dZ.sum(axis=0)
+        dA = dZ @ params[f"W{l}"].T
+    return grads
+
+
+@case("backward_network", False, hint=r"Do not divide by N")
+def backward_network_bad_divides_by_n(dout, cache, params, layers):
+    grads, dA = {}, dout
+    n = dout.shape[0]
+    for l in range(len(layers), 0, -1):
+        A_prev, Z = cache[l - 1]
+        dZ = _act_backward(layers[l - 1]["activation"], dA, Z)
+        grads[f"W{l}"], grads[f"b{l}"] = A_prev.T @ dZ / n, dZ.sum(axis=0) / n
+        dA = dZ @ params[f"W{l}"].T
+    return grads
+
+
+@case("backward_network", False, hint=r"Off by one|hidden layers' activations are skipped")
+def backward_network_bad_activation_of_the_layer_above(dout, cache, params, layers):
+    grads, dA = {}, dout
+    L = len(layers)
+    for l in range(L, 0, -1):
+        A_prev, Z = cache[l - 1]
+        dZ = _act_backward(layers[min(l, L - 1)]["activation"], dA, Z)
+        grads[f"W{l}"], grads[f"b{l}"] = A_prev.T @ dZ, dZ.sum(axis=0)
+        dA = dZ @ params[f"W{l}"].T
+    return grads
+
+
+@case("backward_network", False, hint=r"keys of params")
+def backward_network_bad_zero_based_keys(dout, cache, params, layers):
+    grads = backward_network_ok_loop(dout, cache, params, layers)
+    return {k[0] + str(int(k[1:]) - 1): v for k, v in grads.items()}
+
+
+@case("backward_network", False, hint=r"changed its input `dout` in place")
+def backward_network_bad_changes_dout(dout, cache, params, layers):
+    grads, dA = {}, dout
+    for l in range(len(layers), 0, -1):
+        A_prev, Z = cache[l - 1]
+        if layers[l - 1]["activation"] == "relu":
+            dA[Z <= 0] = 0.0
+        elif layers[l - 1]["activation"] == "sigmoid":
+            dA = _act_backward("sigmoid", dA, Z)
+        grads[f"W{l}"], grads[f"b{l}"] = A_prev.T @ dA, dA.sum(axis=0)
+        dA = dA @ params[f"W{l}"].T
+    return grads
