@@ -448,3 +448,153 @@ def backward_network_bad_changes_dout(dout, cache, params, layers):
         grads[f"W{l}"], grads[f"b{l}"] = A_prev.T @ dA, dA.sum(axis=0)
         dA = dA @ params[f"W{l}"].T
     return grads
+
+
+# ---------------------------------------------------------------------------------------------
+# train_network (sheet 4), around nnlib's reference network: the loop is what is graded
+# ---------------------------------------------------------------------------------------------
+
+
+def _step_batches(X, y, params, layers, idx):
+    from nnlib.losses import softmax_cross_entropy
+    from nnlib.nets import backward_network, forward_network
+    out, cache = forward_network(X[idx], params, layers)
+    loss, dout = softmax_cross_entropy(out, y[idx])
+    return loss, backward_network(dout, cache, params, layers)
+
+
+def _train(X, y, layers, epochs, lr, batch_size, rng, update=None, history_of=np.mean,
+           order=None, reinit=False, return_initial=False):
+    """The loop with switches for the mistakes (defaults: correct)."""
+    from nnlib.nets import init_network
+    params = init_network(layers, rng)
+    initial = {k: v.copy() for k, v in params.items()}
+    history = []
+    for _ in range(epochs):
+        if reinit:
+            params = init_network(layers, rng)
+        perm = order(X.shape[0]) if order else rng.permutation(X.shape[0])
+        losses = []
+        for start in range(0, X.shape[0], batch_size):
+            loss, grads = _step_batches(X, y, params, layers, perm[start:start + batch_size])
+            for k in params:
+                params[k] = update(params[k], grads[k], lr) if update else params[k] - lr * grads[k]
+            losses.append(loss)
+        history.append(history_of(losses))
+    return (initial if return_initial else params), history
+
+
+@case("train_network", True)
+def train_network_ok_reference_loop(X, y, layers, epochs, lr, batch_size, rng):
+    return _train(X, y, layers, epochs, lr, batch_size, rng)
+
+
+@case("train_network", True)
+def train_network_ok_weighted_mean_new_dicts(X, y, layers, epochs, lr, batch_size, rng):
+    from nnlib.nets import init_network
+    params, history, n = init_network(layers, rng), [], X.shape[0]
+    for epoch in range(epochs):
+        order = rng.permutation(n)
+        batches = [order[i:i + batch_size] for i in range(0, n, batch_size)]
+        total = 0.0
+        for idx in batches:
+            loss, grads = _step_batches(X, y, params, layers, idx)
+            params = {k: v - lr * grads[k] for k, v in params.items()}
+            total += loss * len(idx)
+        history.append(total / n)
+    return params, np.array(history)
+
+
+@case("train_network", True)
+def train_network_ok_own_he_init_full_loss_history(X, y, layers, epochs, lr, batch_size, rng):
+    from nnlib.losses import softmax_cross_entropy
+    from nnlib.nets import forward_network
+    params = {}
+    for l, d in enumerate(layers, start=1):
+        params[f"W{l}"] = rng.standard_normal((d["input_dim"], d["output_dim"])) * np.sqrt(
+            2.0 / d["input_dim"])
+        params[f"b{l}"] = np.zeros(d["output_dim"])
+    history = []
+    for epoch in range(epochs):
+        order = rng.permutation(len(y))
+        for start in range(0, len(y), batch_size):
+            _, grads = _step_batches(X, y, params, layers, order[start:start + batch_size])
+            for k in params:
+                params[k] -= lr * grads[k]
+        # the loss on the whole training set after the epoch (valid: graded on behaviour)
+        history.append(softmax_cross_entropy(forward_network(X, params, layers)[0], y)[0])
+    return params, history
+
+
+@case("train_network", True)
+def train_network_ok_while_loops_and_sgd_step(X, y, layers, epochs, lr, batch_size, rng):
+    from nnlib.nets import init_network
+
+    def sgd_step(param, grad, lr):
+        param -= lr * grad
+        return param
+    params, history, epoch = init_network(layers, rng), [], 0
+    while epoch < epochs:
+        order, start, losses = rng.permutation(X.shape[0]), 0, []
+        while start < X.shape[0]:
+            loss, grads = _step_batches(X, y, params, layers, order[start:start + batch_size])
+            params.update({k: sgd_step(params[k], grads[k], lr) for k in params})
+            losses.append(loss)
+            start += batch_size
+        history.append(sum(losses) / len(losses))
+        epoch += 1
+    return params, tuple(history)
+
+
+@case("train_network", False, hint=r"global random state")
+def train_network_bad_np_random_permutation(X, y, layers, epochs, lr, batch_size, rng):
+    return _train(X, y, layers, epochs, lr, batch_size, rng, order=np.random.permutation)
+
+
+@case("train_network", False, hint=r"ignores rng")
+def train_network_bad_fixed_generator(X, y, layers, epochs, lr, batch_size, rng):
+    return _train(X, y, layers, epochs, lr, batch_size, np.random.default_rng(0))
+
+
+@case("train_network", False, hint=r"throws the weights away")
+def train_network_bad_article_update(X, y, layers, epochs, lr, batch_size, rng):
+    return _train(X, y, layers, epochs, lr, batch_size, rng, update=lambda p, g, lr: lr * g)
+
+
+@case("train_network", False, hint=r"wrong sign")
+def train_network_bad_gradient_ascent(X, y, layers, epochs, lr, batch_size, rng):
+    return _train(X, y, layers, epochs, lr, batch_size, rng, update=lambda p, g, lr: p + lr * g)
+
+
+@case("train_network", False, hint=r"not per mini-batch")
+def train_network_bad_history_per_batch(X, y, layers, epochs, lr, batch_size, rng):
+    from nnlib.nets import init_network
+    params, history = init_network(layers, rng), []
+    for _ in range(epochs):
+        order = rng.permutation(X.shape[0])
+        for start in range(0, X.shape[0], batch_size):
+            loss, grads = _step_batches(X, y, params, layers, order[start:start + batch_size])
+            for k in params:
+                params[k] -= lr * grads[k]
+            history.append(loss)
+    return params, history
+
+
+@case("train_network", False, hint=r"not the last batch's")
+def train_network_bad_history_last_batch(X, y, layers, epochs, lr, batch_size, rng):
+    return _train(X, y, layers, epochs, lr, batch_size, rng, history_of=lambda ls: ls[-1])
+
+
+@case("train_network", False, hint=r"Use the lr that is passed in")
+def train_network_bad_fixed_lr(X, y, layers, epochs, lr, batch_size, rng):
+    return _train(X, y, layers, epochs, 0.3, batch_size, rng)
+
+
+@case("train_network", False, hint=r"Re-initializing params")
+def train_network_bad_reinit_every_epoch(X, y, layers, epochs, lr, batch_size, rng):
+    return _train(X, y, layers, epochs, lr, batch_size, rng, reinit=True)
+
+
+@case("train_network", False, hint=r"return the trained dict")
+def train_network_bad_returns_initial_params(X, y, layers, epochs, lr, batch_size, rng):
+    return _train(X, y, layers, epochs, lr, batch_size, rng, return_initial=True)
