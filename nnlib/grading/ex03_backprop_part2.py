@@ -1,5 +1,6 @@
-"""Sheet 3 (chapter 3), second part: the relative error of a gradient check and the backward pass
-of a whole network built from layer descriptions (sheet 1's ``forward_network``).
+"""Sheet 3 (chapter 3), second part: the relative error, the gradient check of a whole dense
+layer, and the backward pass of a network built from layer descriptions (sheet 1's
+``forward_network``).
 
 These checkers live apart from ex03_backprop.py only to keep each file short; they belong to
 sheet 3 (``_on_sheet3`` below), and ex03_backprop.py imports this module at its end, so that the
@@ -8,8 +9,8 @@ exercises are registered in the order of the sheet.
 
 import numpy as np
 
-from .. import nets
-from .common import _F32, _rng
+from .. import gradcheck, nets
+from .common import _F32, _check_uses_rng, _rng
 from .ex01_forward import _IS_BUG, _describe_layers, _network_params, _runtime
 from .registry import exercise
 from .tester import _Errored
@@ -125,7 +126,154 @@ def _check_relative_error(t):
 
 
 # ---------------------------------------------------------------------------------------------
-# 3.8 backward_network
+# 3.8 check_layer_gradient
+# ---------------------------------------------------------------------------------------------
+
+
+def _layer_errors(forward, backward, x, W, b, rng):
+    """The reference gradient check: the relative errors of dx, dW, db for a random dout."""
+    x, W, b = x.copy(), W.copy(), b.copy()
+    dout = rng.standard_normal(forward(x, W, b).shape)
+    dx, dW, db = backward(dout, x, W)
+
+    def f():
+        return float(np.sum(forward(x, W, b) * dout))
+    return {"dx": _relative_error(dx, gradcheck.numerical_gradient(f, x)),
+            "dW": _relative_error(dW, gradcheck.numerical_gradient(f, W)),
+            "db": _relative_error(db, gradcheck.numerical_gradient(f, b))}
+
+
+def _dense_forward(x, W, b):
+    return x @ W + b
+
+
+def _dense_backward(dout, x, W):
+    return dout @ W.T, x.T @ dout, dout.sum(axis=0)
+
+
+def _backward_bad_dW(dout, x, W):
+    """dW of the summed loss divided by 2: the wrong factor, the right shape."""
+    return dout @ W.T, 0.5 * x.T @ dout, dout.sum(axis=0)
+
+
+def _backward_bad_db(dout, x, W):
+    """db averaged instead of summed."""
+    return dout @ W.T, x.T @ dout, dout.mean(axis=0)
+
+
+def _backward_bad_dx(dout, x, W):
+    """dx with W instead of W.T (fits only because W is square)."""
+    return dout @ W, x.T @ dout, dout.sum(axis=0)
+
+
+def _backward_ignores_dout(dout, x, W):
+    """Right only when dout is all ones."""
+    ones = np.ones_like(dout)
+    return ones @ W.T, x.T @ ones, ones.sum(axis=0)
+
+
+_LAYERS = [("a correct dense layer", _dense_backward, ()),
+           ("a dense layer whose backward halves dW", _backward_bad_dW, ("dW",)),
+           ("a dense layer whose backward averages db instead of summing", _backward_bad_db,
+            ("db",)),
+           ("a dense layer whose backward uses W instead of W.T for dx (W is square)",
+            _backward_bad_dx, ("dx",)),
+           ("a dense layer whose backward ignores dout (right only for dout = ones)",
+            _backward_ignores_dout, ("dx", "dW", "db"))]
+
+
+def _check_errors(t, out, expected, broken, seed):
+    keys = ("dx", "dW", "db")
+    if out is None:
+        t.fail("check_layer_gradient returned None.", hint="Return the dict of the three "
+                                                          "relative errors.")
+    if not isinstance(out, dict):
+        t.fail(f"the result should be a dict with keys 'dx', 'dW', 'db', got "
+               f"{type(out).__name__}.",
+               hint='Return {"dx": relative_error(dx, num_dx), "dW": ..., "db": ...}.')
+    missing = [k for k in keys if k not in out]
+    if missing:
+        t.fail(f"the result has no key(s) {', '.join(missing)}; it has {sorted(map(str, out))}.",
+               hint='Check all three gradients: {"dx": ..., "dW": ..., "db": ...}.')
+    for key in keys:
+        got = out[key]
+        if isinstance(got, np.ndarray) and got.size > 1:
+            t.fail(f"result[{key!r}] is an array of shape {got.shape}, expected one number.",
+                   hint="Return the relative errors (your relative_error of 3.7, a single "
+                        "number each), not the gradients.")
+        try:
+            value = float(got)
+        except (TypeError, ValueError):
+            t.fail(f"result[{key!r}] should be a number, got {type(got).__name__}.",
+                   hint="Return relative_error(analytic, numerical) for each gradient.")
+        details = [f"{k}: expected {expected[k]:.3g}, got "
+                   f"{float(out[k]) if np.isscalar(out[k]) or np.size(out[k]) == 1 else out[k]}"
+                   for k in keys]
+        if key not in broken and not value < 1e-6:
+            hint = ("The layer is correct, so analytic and numerical gradients must agree to "
+                    "about 1e-8. Does f multiply by the same dout that you pass to backward, "
+                    "f = lambda: np.sum(forward(x, W, b) * dout)? Does f read the arrays that "
+                    "numerical_gradient nudges (x, W and b themselves, not copies)?")
+            t.fail(f"result[{key!r}] = {value:.3g} for a correct gradient; expected below 1e-6.",
+                   hint=hint, details=details)
+        if key in broken and not value > 1e-2:
+            hint = None
+            if len(broken) == 3:
+                hint = ("This backward pass is right only for dout = ones: draw a random upstream "
+                        "gradient, dout = rng.standard_normal(out.shape). With np.ones (or the "
+                        "loss np.sum(out)) a backward that ignores dout passes unnoticed.")
+            t.fail(f"result[{key!r}] = {value:.3g} for a wrong gradient; a check must report it "
+                   "(expected above 1e-2).", hint=hint or (
+                       "Compare the analytic gradient of that same key with its numerical "
+                       "gradient, numerical_gradient(f, W) for dW, and so on."), details=details)
+        if key in broken and not abs(value - expected[key]) <= 1e-4 * expected[key]:
+            t.fail(f"result[{key!r}] = {value:.6g}, expected {expected[key]:.6g}.", details=details,
+                   hint="Use your relative_error of 3.7 (the entrywise form), and draw dout "
+                        f"first and once, dout = rng.standard_normal(out.shape) (here rng = "
+                        f"np.random.default_rng({seed})).")
+
+
+@exercise("check_layer_gradient", args=("forward", "backward", "x", "W", "b", "rng"),
+          chapter=CHAPTER, mutation_hint="numerical_gradient may nudge x, W and b while it "
+                                         "works, but must put every entry back.",
+          shape_hint="forward(x, W, b) is (N, H) like dout; backward(dout, x, W) returns "
+                     "(dx, dW, db) shaped like x, W and b.")
+@_on_sheet3
+def _check_check_layer_gradient(t):
+    for i, (name, backward, broken) in enumerate(_LAYERS):
+        r = _rng(150 + i)
+        x, W, b = r.normal(size=(4, 3)), r.normal(size=(3, 3)), r.normal(size=3)
+        seed = 250 + i
+        t.case(f"{name}: forward(x, W, b) = x @ W + b", x=x, W=W, b=b,
+               rng=f"np.random.default_rng({seed})")
+        expected = _layer_errors(_dense_forward, backward, x, W, b, _rng(seed))
+        out = t.call(_dense_forward, backward, x, W, b, _rng(seed), restore_tol=1e-12)
+        _check_errors(t, out, expected, broken, seed)
+
+    r = _rng(160)
+    x, W, b = r.normal(size=(2, 5)), r.normal(size=(5, 3)), r.normal(size=3)
+
+    def args(rng):
+        return (_dense_forward, _backward_bad_dW, x.copy(), W.copy(), b.copy(), rng)
+
+    class _Values:
+        """t.call with the result as a tuple of numbers, to compare two runs exactly."""
+
+        def __init__(self, t):
+            self.t = t
+
+        def call(self, *a):
+            out = self.t.call(*a, restore_tol=1e-12)
+            return tuple(float(out[k]) for k in ("dx", "dW", "db")) if isinstance(out, dict) \
+                else out
+
+        def __getattr__(self, name):
+            return getattr(self.t, name)
+    _check_uses_rng(_Values(t), args, "check_layer_gradient (the upstream gradient dout)")
+
+
+# ---------------------------------------------------------------------------------------------
+# 3.9 backward_network
 # ---------------------------------------------------------------------------------------------
 
 

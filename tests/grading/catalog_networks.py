@@ -1,7 +1,7 @@
 """Learner implementations of the whole-network exercises: ``forward_network`` (sheet 1),
-``relative_error`` and ``backward_network`` (sheet 3) and ``train_network`` (sheet 4). Valid ones
+``relative_error``, ``check_layer_gradient`` and ``backward_network`` (sheet 3) and ``train_network`` (sheet 4). Valid ones
 must pass; mistakes must fail with a hint matching ``hint``. Run by
-tests/grading/test_grading_catalog.py."""
+tests/test_grading_catalog.py."""
 
 import numpy as np
 
@@ -281,6 +281,164 @@ def relative_error_bad_broadcasts(a, b):
 def relative_error_bad_elementwise_array(a, b):
     a, b = _same_shape(a, b)
     return np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# check_layer_gradient
+# ---------------------------------------------------------------------------------------------
+
+
+def _relerr(a, b):
+    a, b = _same_shape(a, b)
+    return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-12)))
+
+
+def _numgrad(f, x, h=1e-5):
+    from nnlib.gradcheck import numerical_gradient
+    return numerical_gradient(f, x, h)
+
+
+@case("check_layer_gradient", True)
+def check_layer_gradient_ok_plain(forward, backward, x, W, b, rng):
+    dout = rng.standard_normal(forward(x, W, b).shape)
+    dx, dW, db = backward(dout, x, W)
+
+    def f():
+        return np.sum(forward(x, W, b) * dout)
+    return {"dx": _relerr(dx, _numgrad(f, x)), "dW": _relerr(dW, _numgrad(f, W)),
+            "db": _relerr(db, _numgrad(f, b))}
+
+
+@case("check_layer_gradient", True)
+def check_layer_gradient_ok_rng_normal_own_loop_small_h(forward, backward, x, W, b, rng):
+    out = forward(x, W, b)
+    dout = rng.normal(0.0, 1.0, size=out.shape)
+    analytic = dict(zip(("dx", "dW", "db"), backward(dout, x, W)))
+    errors = {}
+    for key, arr in (("dx", x), ("dW", W), ("db", b)):
+        num = np.zeros(arr.shape)
+        it = np.nditer(arr, flags=["multi_index"])
+        for _ in it:
+            i = it.multi_index
+            old = arr[i]
+            arr[i] = old + 1e-7
+            up = np.sum(forward(x, W, b) * dout)
+            arr[i] = old - 1e-7
+            down = np.sum(forward(x, W, b) * dout)
+            arr[i] = old
+            num[i] = (up - down) / 2e-7
+        errors[key] = _relerr(analytic[key], num)
+    return errors
+
+
+@case("check_layer_gradient", True)
+def check_layer_gradient_ok_closures_per_array(forward, backward, x, W, b, rng):
+    dout = rng.standard_normal(size=forward(x, W, b).shape)
+    grads = backward(dout, x, W)
+    loss = lambda: float((forward(x, W, b) * dout).sum())  # noqa: E731
+    names = ["dx", "dW", "db"]
+    return {n: _relerr(g, _numgrad(loss, a, 1e-4)) for n, g, a in zip(names, grads, (x, W, b))}
+
+
+@case("check_layer_gradient", True)
+def check_layer_gradient_ok_cs231n_floor_numpy_values(forward, backward, x, W, b, rng):
+    dout = rng.standard_normal(forward(x, W, b).shape)
+    dx, dW, db = backward(dout, x, W)
+
+    def f():
+        return np.sum(forward(x, W, b) * dout)
+
+    def err(a, n):
+        return np.max(np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n)))
+    return {"dx": err(dx, _numgrad(f, x)), "dW": err(dW, _numgrad(f, W)),
+            "db": err(db, _numgrad(f, b))}
+
+
+@case("check_layer_gradient", False, hint=r"right only for dout = ones")
+def check_layer_gradient_bad_ones_upstream(forward, backward, x, W, b, rng):
+    out = forward(x, W, b)
+    dout = np.ones_like(out)
+    dx, dW, db = backward(dout, x, W)
+
+    def f():
+        return np.sum(forward(x, W, b))
+    return {"dx": _relerr(dx, _numgrad(f, x)), "dW": _relerr(dW, _numgrad(f, W)),
+            "db": _relerr(db, _numgrad(f, b))}
+
+
+@case("check_layer_gradient", False, hint=r"same dout that you pass to backward")
+def check_layer_gradient_bad_loss_without_dout(forward, backward, x, W, b, rng):
+    dout = rng.standard_normal(forward(x, W, b).shape)
+    dx, dW, db = backward(dout, x, W)
+
+    def f():
+        return np.sum(forward(x, W, b))
+    return {"dx": _relerr(dx, _numgrad(f, x)), "dW": _relerr(dW, _numgrad(f, W)),
+            "db": _relerr(db, _numgrad(f, b))}
+
+
+@case("check_layer_gradient", False, hint=r"not copies")
+def check_layer_gradient_bad_nudges_copies(forward, backward, x, W, b, rng):
+    dout = rng.standard_normal(forward(x, W, b).shape)
+    dx, dW, db = backward(dout, x, W)
+    x0, W0, b0 = x.copy(), W.copy(), b.copy()
+
+    def f():
+        return np.sum(forward(x0, W0, b0) * dout)
+    return {"dx": _relerr(dx, _numgrad(f, x)), "dW": _relerr(dW, _numgrad(f, W)),
+            "db": _relerr(db, _numgrad(f, b))}
+
+
+@case("check_layer_gradient", False, hint=r"not the gradients")
+def check_layer_gradient_bad_returns_gradients(forward, backward, x, W, b, rng):
+    dout = rng.standard_normal(forward(x, W, b).shape)
+    dx, dW, db = backward(dout, x, W)
+    return {"dx": dx, "dW": dW, "db": db}
+
+
+@case("check_layer_gradient", False, hint=r"entrywise form")
+def check_layer_gradient_bad_norm_form(forward, backward, x, W, b, rng):
+    dout = rng.standard_normal(forward(x, W, b).shape)
+    dx, dW, db = backward(dout, x, W)
+
+    def f():
+        return np.sum(forward(x, W, b) * dout)
+
+    def err(a, n):
+        return float(np.linalg.norm(a - n) / (np.linalg.norm(a) + np.linalg.norm(n)))
+    return {"dx": err(dx, _numgrad(f, x)), "dW": err(dW, _numgrad(f, W)),
+            "db": err(db, _numgrad(f, b))}
+
+
+@case("check_layer_gradient", False, hint=r"global random state|draw dout first and once")
+def check_layer_gradient_bad_np_random(forward, backward, x, W, b, rng):
+    return check_layer_gradient_ok_plain(forward, backward, x, W, b,
+                                         np.random.default_rng(np.random.randint(1 << 30)))
+
+
+@case("check_layer_gradient", False, hint=r"Check all three gradients")
+def check_layer_gradient_bad_skips_db(forward, backward, x, W, b, rng):
+    errors = check_layer_gradient_ok_plain(forward, backward, x, W, b, rng)
+    del errors["db"]
+    return errors
+
+
+@case("check_layer_gradient", False, hint=r"changed its input `W` in place")
+def check_layer_gradient_bad_no_restore(forward, backward, x, W, b, rng):
+    dout = rng.standard_normal(forward(x, W, b).shape)
+    dx, dW, db = backward(dout, x, W)
+    errors = {}
+    for key, arr, g in (("dx", x, dx), ("dW", W, dW), ("db", b, db)):
+        num = np.zeros(arr.shape)
+        for i in np.ndindex(arr.shape):
+            arr[i] += 1e-5
+            up = np.sum(forward(x, W, b) * dout)
+            arr[i] -= 2e-5
+            down = np.sum(forward(x, W, b) * dout)
+            arr[i] += 1e-5 if key != "dW" else 0.0   # forgets to put W back
+            num[i] = (up - down) / 2e-5
+        errors[key] = _relerr(g, num)
+    return errors
 
 
 # ---------------------------------------------------------------------------------------------
