@@ -1,4 +1,5 @@
-"""Sheet 1 (chapter 1): activations and the dense layer."""
+"""Sheet 1 (chapter 1): activations, the dense layer, and a whole network from layer
+descriptions (its forward pass and its initial parameters)."""
 
 import math
 import re
@@ -6,8 +7,9 @@ import re
 import numpy as np
 
 from .. import functional as F
-from .common import _F32, _rng
+from .common import _F32, _SIGMAS, _check_uses_rng, _rng, _same
 from .registry import exercise
+from .tester import _Errored
 
 
 def _sigmoid_variants(z):
@@ -309,3 +311,151 @@ def _check_mismatch(t):
                else "returned normally")
         t.fail(f"the call {got}, expected ValueError.",
                hint="Compare X.shape[1] with layers[0]['input_dim'] and raise ValueError.")
+
+
+# ---------------------------------------------------------------------------------------------
+# 1.5 init_network (parameters for a description; statistics with fixed seeds, so no flakes)
+# ---------------------------------------------------------------------------------------------
+
+
+def _check_layer_weights(t, W, d, l):
+    fan_in, fan_out = d["input_dim"], d["output_dim"]
+    relu = d["activation"] == "relu"
+    std_e = math.sqrt((2.0 if relu else 1.0) / fan_in)
+    name = f"W{l}"
+    if np.all(W == W.flat[0]):
+        t.fail(f"every entry of {name} is {float(W.flat[0]):.4g}.",
+               hint="Equal weights make every unit of a layer compute the same thing, and they "
+                    "stay equal during training: draw them at random from rng.")
+    n = W.size
+    if abs(float(W.mean())) > _SIGMAS * std_e / math.sqrt(n):
+        t.fail(f"the entries of {name} have mean {float(W.mean()):.4g}, expected 0.",
+               hint="Draw weights centred at 0, rng.normal(0.0, std, size=...), not rng.random "
+                    "(which is in [0, 1)).")
+    std, tol = float(W.std()), _SIGMAS * math.sqrt(1 / (2 * n))
+    if abs(std / std_e - 1) <= tol:
+        return
+    other = math.sqrt((1.0 if relu else 2.0) / fan_in)
+    named = [(other, f"Layer {l} is a {d['activation']!r} layer: std = sqrt(2 / fan_in) (He) for "
+                     "ReLU layers, sqrt(1 / fan_in) for the others."),
+             (math.sqrt(2 / fan_out), "Use the fan-in, input_dim, the number of inputs of the "
+                                      "layer, not its output_dim."),
+             (math.sqrt(2 / (fan_in + fan_out)), "That is Glorot/Xavier's sqrt(2 / (fan_in + "
+                                                 "fan_out)); this sheet uses the fan-in alone."),
+             (std_e ** 2, "np.sqrt is missing: the variance is 2 / fan_in (or 1 / fan_in), the "
+                          "standard deviation its square root."),
+             (0.1, "The seed article's `* 0.1` gives std 0.1 whatever the layer's size; scale "
+                   "with the fan-in instead."),
+             (0.01, "std 0.01 makes the signal shrink layer by layer; scale with the fan-in."),
+             (1.0, "rng.standard_normal draws with std 1: multiply by sqrt(gain / fan_in).")]
+    hint = next((h for v, h in named if abs(std / v - 1) <= tol), None)
+    t.fail(f"the entries of {name} {W.shape} have std {std:.4g}, expected "
+           f"sqrt({'2' if relu else '1'} / fan_in) = {std_e:.4g} (tolerance +-{tol:.1%}).",
+           hint=hint)
+
+
+def _check_init_out(t, out, layers):
+    if not isinstance(out, dict):
+        t.fail(f"init_network should return a dict, got {type(out).__name__}.",
+               hint='Return {"W1": ..., "b1": ..., "W2": ..., ...}.')
+    keys = [k for l in range(1, len(layers) + 1) for k in (f"W{l}", f"b{l}")]
+    missing = [k for k in keys if k not in out]
+    if missing:
+        t.fail(f"params has no key(s) {', '.join(missing)}; it has {sorted(map(str, out))}.",
+               hint='Count the layers from 1, as forward_network does: f"W{l}" and f"b{l}" for '
+                    "l = 1 ... L.")
+    for l, d in enumerate(layers, start=1):
+        shape = (d["input_dim"], d["output_dim"])
+        W, b = out[f"W{l}"], out[f"b{l}"]
+        t.is_array(W, f"params['W{l}']", shape)
+        if W.shape != shape:
+            t.fail(f"params['W{l}'] has shape {W.shape}, expected {shape} = (input_dim, "
+                   "output_dim).", hint="Row-major: W is (fan_in, fan_out) so that A_prev @ W "
+                                        "works; the seed article's (output_dim, input_dim) is "
+                                        "for column vectors." if W.shape == shape[::-1] else None)
+        t.is_array(b, f"params['b{l}']", (shape[1],))
+        if b.shape != (shape[1],):
+            t.fail(f"params['b{l}'] has shape {b.shape}, expected ({shape[1]},).",
+                   hint="One bias per output unit, a 1-D array: np.zeros(output_dim).")
+        if np.any(b != 0):
+            t.fail(f"params['b{l}'] is not all zero.",
+                   hint="Start every bias at zero, np.zeros(output_dim): the random weights "
+                        "already break the symmetry.")
+        _check_layer_weights(t, W, d, l)
+
+
+@exercise("init_network", args=("layers", "rng"), chapter="01_forward_propagation",
+          shape_hint="W{l} is (input_dim, output_dim) and b{l} (output_dim,) of layer l.")
+def _check_init_network(t):
+    for name, spec, seed in [
+            ("two large layers, relu then None", [(400, 300, "relu"), (300, 10, None)], 170),
+            ("a sigmoid layer and a 'linear' one", [(500, 200, "sigmoid"), (200, 50, "linear")],
+             171),
+            ("square layers, relu, relu, None", [(250, 250, "relu"), (250, 250, "relu"),
+                                                 (250, 250, None)], 172)]:
+        layers = [{"input_dim": a, "output_dim": b, "activation": c} for a, b, c in spec]
+        t.case(name, layers=_describe_layers(layers), rng=f"np.random.default_rng({seed})")
+        _check_init_out(t, t.call(layers, _rng(seed)), layers)
+
+    layers = [{"input_dim": 400, "output_dim": 300, "activation": _runtime("relu")},
+              {"input_dim": 300, "output_dim": 10, "activation": None}]
+    t.case("activation names built at run time: the relu layer still gets sqrt(2 / fan_in)",
+           layers=_describe_layers(layers), rng="np.random.default_rng(173)")
+    out = t.call(layers, _rng(173))
+    W1 = out.get("W1") if isinstance(out, dict) else None
+    if isinstance(W1, np.ndarray) and W1.shape == (400, 300) and \
+            abs(float(W1.std()) / math.sqrt(1 / 400) - 1) < 0.02:
+        t.fail("layer 1 is 'relu' (the name built at run time), but W1 has the std of a "
+               "non-ReLU layer, sqrt(1 / fan_in).", hint=_IS_BUG)
+    _check_init_out(t, out, layers)
+
+    layers = [{"input_dim": 20, "output_dim": 30, "activation": "relu"},
+              {"input_dim": 30, "output_dim": 5, "activation": None}]
+
+    def args(rng):
+        return ([dict(d) for d in layers], rng)
+    _check_uses_rng(_FlatParams(t), args, "init_network")
+
+    t.case("an int seed works like np.random.default_rng(seed)", layers=_describe_layers(layers))
+    try:
+        a = t.call([dict(d) for d in layers], 7)
+    except _Errored as exc:
+        t.fail("calling it with the int seed 7 raised an exception.", details=exc.details,
+               hint="Turn the argument into a generator first, rng = np.random.default_rng(rng): "
+                    "that accepts an int seed and passes a Generator through unchanged.")
+    b = t.call([dict(d) for d in layers], _rng(7))
+    if not _same(_flat_params(a), _flat_params(b)):
+        t.fail("init_network(layers, 7) differs from init_network(layers, "
+               "np.random.default_rng(7)).",
+               hint="rng = np.random.default_rng(rng) turns the seed into the same generator.")
+
+    spec = [(3, 8, "relu"), (8, 12, "relu"), (12, 7, "sigmoid"), (9, 2, None)]
+    layers = [{"input_dim": a, "output_dim": b, "activation": c} for a, b, c in spec]
+    t.case("a description that does not fit: layer 3 gives 7 values, layer 4 expects 9",
+           layers=_describe_layers(layers))
+    out = _call_expecting_error(t, layers, _rng(174))
+    if not isinstance(out, _Raised) or not isinstance(out.exc, ValueError):
+        got = (f"raised {type(out.exc).__name__}" if isinstance(out, _Raised)
+               else "returned parameters")
+        t.fail(f"the call {got}, expected ValueError.",
+               hint="Check the description as forward_network does (1.4): W4 of shape (9, 2) "
+                    "could never take layer 3's 7 outputs.")
+
+
+def _flat_params(out):
+    if isinstance(out, dict):
+        return tuple(np.asarray(out[k]) for k in sorted(out, key=str))
+    return out
+
+
+class _FlatParams:
+    """t.call with a params dict flattened to a tuple of arrays, to compare two runs exactly."""
+
+    def __init__(self, t):
+        self.t = t
+
+    def call(self, *args):
+        return _flat_params(self.t.call(*args))
+
+    def __getattr__(self, name):
+        return getattr(self.t, name)

@@ -1,4 +1,5 @@
-"""Learner implementations of the whole-network exercises: ``forward_network`` (sheet 1),
+"""Learner implementations of the whole-network exercises: ``forward_network`` and ``init_network``
+(sheet 1),
 ``relative_error``, ``check_layer_gradient`` and ``backward_network`` (sheet 3) and ``train_network`` (sheet 4). Valid ones
 must pass; mistakes must fail with a hint matching ``hint``. Run by
 tests/test_grading_catalog.py."""
@@ -195,6 +196,140 @@ def forward_network_bad_no_bias(X, params, layers):
         cache.append((A, Z))
         A = _act(layer["activation"], Z)
     return A, cache
+
+
+# ---------------------------------------------------------------------------------------------
+# init_network
+# ---------------------------------------------------------------------------------------------
+
+
+def _check_fit(layers):
+    for l in range(1, len(layers)):
+        if layers[l]["input_dim"] != layers[l - 1]["output_dim"]:
+            raise ValueError(f"layer {l + 1} does not fit layer {l}")
+
+
+@case("init_network", True)
+def init_network_ok_normal(layers, rng):
+    rng = np.random.default_rng(rng)
+    _check_fit(layers)
+    params = {}
+    for l, d in enumerate(layers, start=1):
+        gain = 2.0 if d["activation"] == "relu" else 1.0
+        params[f"W{l}"] = rng.normal(0.0, np.sqrt(gain / d["input_dim"]),
+                                     size=(d["input_dim"], d["output_dim"]))
+        params[f"b{l}"] = np.zeros(d["output_dim"])
+    return params
+
+
+@case("init_network", True)
+def init_network_ok_uniform_same_variance(layers, rng):
+    rng = np.random.default_rng(rng)
+    _check_fit(layers)
+    params = {}
+    for l, d in enumerate(layers, start=1):
+        limit = np.sqrt((6.0 if d["activation"] == "relu" else 3.0) / d["input_dim"])
+        params["W" + str(l)] = rng.uniform(-limit, limit, size=(d["input_dim"], d["output_dim"]))
+        params["b" + str(l)] = np.zeros((d["output_dim"],))
+    return params
+
+
+@case("init_network", True)
+def init_network_ok_standard_normal_gain_table(layers, rng):
+    gains = {"relu": 2.0, "sigmoid": 1.0, "linear": 1.0, None: 1.0}
+    if not isinstance(rng, np.random.Generator):
+        rng = np.random.default_rng(rng)
+    for a, b in zip(layers, layers[1:]):
+        if a["output_dim"] != b["input_dim"]:
+            raise ValueError(f"{a['output_dim']} outputs cannot feed {b['input_dim']} inputs")
+    out = {}
+    for i, d in enumerate(layers):
+        n_in, n_out = d["input_dim"], d["output_dim"]
+        out[f"W{i + 1}"] = rng.standard_normal((n_in, n_out)) * np.sqrt(gains[d["activation"]] / n_in)
+        out[f"b{i + 1}"] = np.zeros(n_out)
+    return out
+
+
+@case("init_network", True)
+def init_network_ok_biases_first_then_weights(layers, rng):
+    from nnlib.nets import check_layers
+    check_layers(layers)
+    rng = np.random.default_rng(rng)
+    params = {f"b{l}": np.zeros(d["output_dim"]) for l, d in enumerate(layers, start=1)}
+    for l, d in enumerate(layers, start=1):
+        scale = np.sqrt(2 / d["input_dim"]) if d["activation"] == "relu" else 1 / np.sqrt(d["input_dim"])
+        params[f"W{l}"] = scale * rng.normal(size=(d["input_dim"], d["output_dim"]))
+    return params
+
+
+def _init(layers, rng, std=None, shape_T=False, bias=None, checked=True):
+    rng = np.random.default_rng(rng)
+    if checked:
+        _check_fit(layers)
+    params = {}
+    for l, d in enumerate(layers, start=1):
+        n_in, n_out = d["input_dim"], d["output_dim"]
+        s = std(d) if std else np.sqrt((2.0 if d["activation"] == "relu" else 1.0) / n_in)
+        params[f"W{l}"] = rng.normal(0.0, s, size=(n_out, n_in) if shape_T else (n_in, n_out))
+        params[f"b{l}"] = rng.normal(size=n_out) if bias else np.zeros(n_out)
+    return params
+
+
+@case("init_network", False, hint=r"article's `\* 0.1`")
+def init_network_bad_article_scale(layers, rng):
+    return _init(layers, rng, std=lambda d: 0.1)
+
+
+@case("init_network", False, hint=r"sqrt\(1 / fan_in\) for the others")
+def init_network_bad_he_everywhere(layers, rng):
+    return _init(layers, rng, std=lambda d: np.sqrt(2 / d["input_dim"]))
+
+
+@case("init_network", False, hint=r"column vectors")
+def init_network_bad_column_major_shapes(layers, rng):
+    return _init(layers, rng, shape_T=True)
+
+
+@case("init_network", False, hint=r"Start every bias at zero")
+def init_network_bad_random_biases(layers, rng):
+    return _init(layers, rng, bias=True)
+
+
+@case("init_network", False, hint=r"global random state")
+def init_network_bad_np_random(layers, rng):
+    _check_fit(layers)
+    params = {}
+    for l, d in enumerate(layers, start=1):
+        gain = 2.0 if d["activation"] == "relu" else 1.0
+        params[f"W{l}"] = np.random.randn(d["input_dim"], d["output_dim"]) * np.sqrt(gain / d["input_dim"])
+        params[f"b{l}"] = np.zeros(d["output_dim"])
+    return params
+
+
+@case("init_network", False, hint=r"int seed")
+def init_network_bad_no_seed_conversion(layers, rng):
+    _check_fit(layers)
+    return {k: v for l, d in enumerate(layers, start=1) for k, v in (
+        (f"W{l}", rng.normal(0.0, np.sqrt((2.0 if d["activation"] == "relu" else 1.0)
+                                          / d["input_dim"]), size=(d["input_dim"], d["output_dim"]))),
+        (f"b{l}", np.zeros(d["output_dim"])))}
+
+
+@case("init_network", False, hint=r"==, not `is`")
+def init_network_bad_is_relu(layers, rng):
+    lit = {"relu": "relu"}  # `is "relu"` itself warns here
+    return _init(layers, rng, std=lambda d: np.sqrt((2.0 if d["activation"] is lit["relu"] else 1.0)
+                                                    / d["input_dim"]))
+
+
+@case("init_network", False, hint=r"expected ValueError")
+def init_network_bad_no_check(layers, rng):
+    return _init(layers, rng, checked=False)
+
+
+@case("init_network", False, hint=r"Glorot")
+def init_network_bad_xavier(layers, rng):
+    return _init(layers, rng, std=lambda d: np.sqrt(2 / (d["input_dim"] + d["output_dim"])))
 
 
 # ---------------------------------------------------------------------------------------------
