@@ -1,13 +1,18 @@
-"""Two complete networks written out by hand, as in the chapters: every gradient is one line.
+"""Complete networks written out by hand, as in the chapters: every gradient is one line.
 
 * :func:`two_layer_net`: dense, ReLU, dense, softmax cross-entropy (chapter 3).
 * :func:`backprop`: Nielsen's all-sigmoid network with quadratic cost, where each of the four
   backpropagation equations BP1-BP4 is one visible line (chapter 3).
+* :func:`init_network`, :func:`forward_network`, :func:`backward_network`: a network of any
+  depth built from a list of layer descriptions, the seed article's way of writing down an
+  architecture, ``[{"input_dim": 2, "output_dim": 25, "activation": "relu"}, ...]``, in the
+  course's row-major form (chapters 1 and 3; the exercise sheets 1, 3 and 4 build the same).
 """
 
 import numpy as np
 
-from .functional import sigmoid
+from ._checks import as_rng
+from .functional import relu, relu_backward, sigmoid, sigmoid_backward
 from .losses import softmax_cross_entropy
 
 
@@ -61,3 +66,82 @@ def backprop(weights, biases, X, Y):
         if l > 0:
             delta = (delta @ weights[l].T) * sigmoid_prime(zs[l - 1])    # BP2
     return grad_w, grad_b
+
+
+# --- a network of any depth from layer descriptions ------------------------------------------
+
+#: activation name -> (forward, backward); "linear" (or None) is the identity, for logits.
+ACTIVATIONS = {
+    "relu": (relu, relu_backward),
+    "sigmoid": (sigmoid, sigmoid_backward),
+    "linear": (lambda z: z, lambda dout, z: dout),
+}
+
+
+def _activation(layer, l):
+    name = "linear" if layer.get("activation") is None else layer["activation"]
+    if name not in ACTIVATIONS:
+        raise ValueError(f"layer {l}: unknown activation {name!r}; use one of "
+                         f"{', '.join(map(repr, ACTIVATIONS))} or None.")
+    return ACTIVATIONS[name]
+
+
+def check_layers(layers, n_features=None):
+    """Raise ValueError unless each layer's input_dim is the output_dim of the layer before it
+    (and the first one's is ``n_features``, when given). Layers are counted from 1."""
+    if n_features is not None and layers[0]["input_dim"] != n_features:
+        raise ValueError(f"layer 1 has input_dim {layers[0]['input_dim']}, but X has "
+                         f"{n_features} features (columns).")
+    for l in range(2, len(layers) + 1):
+        before, here = layers[l - 2]["output_dim"], layers[l - 1]["input_dim"]
+        if before != here:
+            raise ValueError(f"layer {l} has input_dim {here}, but layer {l - 1} has output_dim "
+                             f"{before}: consecutive layers must fit together.")
+
+
+def init_network(layers, rng):
+    """Parameters for ``layers``: ``W1`` (input_dim, output_dim) and ``b1`` (output_dim,) for
+    layer 1, then ``W2``, ``b2``, ... Weights are normal with variance 2 / fan_in for ReLU
+    layers (He) and 1 / fan_in for the others; biases start at zero."""
+    check_layers(layers)
+    rng = as_rng(rng, "init_network")
+    params = {}
+    for l, layer in enumerate(layers, start=1):
+        fan_in, fan_out = layer["input_dim"], layer["output_dim"]
+        gain = 2.0 if layer.get("activation") == "relu" else 1.0
+        params[f"W{l}"] = rng.normal(0.0, np.sqrt(gain / fan_in), size=(fan_in, fan_out))
+        params[f"b{l}"] = np.zeros(fan_out)
+    return params
+
+
+def forward_network(X, params, layers):
+    """Forward pass through every layer: ``Z = A_prev @ W + b``, ``A = activation(Z)``.
+
+    X: (N, input_dim of layer 1). Returns ``(A_L, cache)``: the last layer's output (the logits
+    when its activation is "linear" or None) and ``cache``, a list with one ``(A_prev, Z)``
+    pair per layer, in order, which is all :func:`backward_network` needs.
+    """
+    check_layers(layers, X.shape[1])
+    A, cache = X, []
+    for l, layer in enumerate(layers, start=1):
+        Z = A @ params[f"W{l}"] + params[f"b{l}"]
+        cache.append((A, Z))
+        A = _activation(layer, l)[0](Z)
+    return A, cache
+
+
+def backward_network(dout, cache, params, layers):
+    """Gradients of every parameter, from the cache of :func:`forward_network`.
+
+    dout: (N, output_dim of the last layer), the gradient of the loss with respect to the
+    network's output A_L (for softmax cross-entropy on logits: ``(probs - onehot) / N``).
+    Returns a dict with the keys and shapes of ``params``.
+    """
+    grads, dA = {}, dout
+    for l in range(len(layers), 0, -1):
+        A_prev, Z = cache[l - 1]
+        dZ = _activation(layers[l - 1], l)[1](dA, Z)
+        grads[f"W{l}"] = A_prev.T @ dZ
+        grads[f"b{l}"] = dZ.sum(axis=0)
+        dA = dZ @ params[f"W{l}"].T
+    return {key: grads[key] for l in range(1, len(layers) + 1) for key in (f"W{l}", f"b{l}")}

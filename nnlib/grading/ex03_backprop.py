@@ -493,3 +493,4 @@ def _check_numerical_gradient(t):
     t.case("compared with nnlib, h = 1e-3", f=f, x=x, h=h)
     t.array(t.call(f, x, h=h, restore_tol=1e-12), expected, "numerical_gradient(f, x, h)",
             variants=variants(x, w, h), scales=scales, rtol=1e-7, atol=1e-9, keep_float64=True)
+from . import ex03_backprop_part2  # noqa: E402,F401  (its exercises follow this sheet's)

@@ -432,3 +432,4 @@ def _check_adam_step(t):
         t.case(f"three steps on the same arrays from m = v = 0: t = {step}", param=param.copy(),
                grad=grad, m=m.copy(), v=v.copy(), t=step, lr=0.01)
         _adam_once(t, param, grad, m, v, step, 0.01, 0.9, 0.999, 1e-8)
+from . import ex04_training_part2  # noqa: E402,F401  (its exercise follows this sheet's)

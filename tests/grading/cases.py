@@ -27,4 +27,5 @@ def all_cases():
     from . import catalog_ex08_tuning  # noqa: F401
     from . import catalog_ex09_capstone  # noqa: F401  (registers)
     from . import catalog_ex10_debugging  # noqa: F401
+    from . import catalog_networks  # noqa: F401  (forward_network, backward_network, ...)
     return list(CASES)
