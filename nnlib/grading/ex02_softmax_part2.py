@@ -179,6 +179,8 @@ def _pair(t, out, what, grad_name, grad_shape):
 def _finite_loss(t, loss, finite_hint, variants=()):
     """t.scalar says nothing about why a loss is inf or NaN: a known variant that is not finite
     either, or else ``finite_hint``, is the likely cause."""
+    if np.ndim(loss) != 0:
+        return  # not a single number: t.scalar reports that, with its own hint
     try:
         value = float(loss)
     except (TypeError, ValueError):
