@@ -18,6 +18,7 @@ from grading import catalog_ex06_regularization as ex06
 from grading import catalog_ex06_regularization_part2 as ex06b
 from grading import catalog_ex08_tuning as ex08
 from grading import catalog_ex09_capstone as ex09
+from grading import catalog_layers as layers
 from grading.cases import all_cases
 from nnlib import functional as F
 from nnlib import gradcheck, init, losses, nets, optim, regularization
@@ -83,6 +84,8 @@ STATISTICAL_VALID = [
     ("dropout_forward", ex06.dropout_forward_ok_binomial),
     ("Dropout", ex06b.Dropout_ok_ge), ("Dropout", ex06b.Dropout_ok_binomial),
     ("Dropout", ex06b.Dropout_ok_random_in_dtype),
+    ("Dense", layers.Dense_ok_plain), ("Dense", layers.Dense_ok_uniform_he_and_copied_cache),
+    ("Dense", layers.Dense_ok_cache_dict_einsum),
     ("minibatch_indices", ex04.minibatch_indices_ok_slices),
     ("minibatch_indices", ex04.minibatch_indices_ok_choice_lists_sorted),
     ("init_two_layer", ex09.init_two_layer_ok_normal),
@@ -93,7 +96,7 @@ STATISTICAL_NEAR_MISSES = [
     ("xavier_init", ex05.xavier_init_bad_fan_out), ("he_init", ex05.he_init_bad_xavier_variance),
     ("dropout_forward", ex06.dropout_forward_bad_keep_with_probability_p),
     ("minibatch_indices", ex04.minibatch_indices_bad_shuffles_blocks),
-    ("init_two_layer", ex09.init_two_layer_bad_xavier)]
+    ("init_two_layer", ex09.init_two_layer_bad_xavier), ("Dense", layers.Dense_bad_xavier)]
 
 
 @pytest.mark.parametrize("exercise, fn", STATISTICAL_VALID,

@@ -494,3 +494,4 @@ def _check_numerical_gradient(t):
     t.array(t.call(f, x, h=h, restore_tol=1e-12), expected, "numerical_gradient(f, x, h)",
             variants=variants(x, w, h), scales=scales, rtol=1e-7, atol=1e-9, keep_float64=True)
 from . import ex03_backprop_part2  # noqa: E402,F401  (its exercises follow this sheet's)
+from . import ex03_backprop_part3  # noqa: E402,F401  (the layer classes, after part 2)

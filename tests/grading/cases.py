@@ -28,4 +28,5 @@ def all_cases():
     from . import catalog_ex09_capstone  # noqa: F401  (registers)
     from . import catalog_ex10_debugging  # noqa: F401
     from . import catalog_networks  # noqa: F401  (forward_network, backward_network, ...)
+    from . import catalog_layers  # noqa: F401  (sheet 3's Dense and ReLU classes)
     return list(CASES)
