@@ -11,6 +11,7 @@ import contextlib
 import html
 import io
 import threading
+import weakref
 from collections import OrderedDict
 
 _BLAS_LIMIT_LOCK = threading.RLock()
@@ -227,8 +228,6 @@ def _make_explorer(title, controls, compute, summarize, draw, cache_size, ahead=
     which returns once the work ahead is done too. ``close()``, or the box being garbage collected,
     stops the background thread.
     """
-    import weakref
-
     import ipywidgets as widgets
 
     summary = widgets.HTML(layout=widgets.Layout(margin="4px 0 0 0"))
@@ -299,7 +298,8 @@ def _make_explorer(title, controls, compute, summarize, draw, cache_size, ahead=
     for control in controls.values():
         control.observe(on_change, names="value")
     redraw()
-    worker.poke()  # prepare's work starts now, while the learner looks at the first figure
+    if prepare is not None:
+        worker.poke()  # prepare's work starts now, while the learner looks at the first figure
     box = _explorer_class()(children=[widgets.HBox(list(controls.values()),
                                                    layout=widgets.Layout(flex_flow="row wrap")),
                                       summary, figure])
