@@ -486,8 +486,18 @@ def test_explorer_threads_and_cells_leave_the_blas_threads_as_they_were():
     assert blas_threads() == before
 
 
+def _wait_for_other_explorers():
+    """Let the work ahead of explorers built by earlier tests end (it fills the shared weights)."""
+    import threading
+
+    for thread in threading.enumerate():
+        if thread.name in ("nnlib-explorer", "nnlib-init-weights"):
+            thread.join(120)
+
+
 def test_init_explorer_draws_the_weights_ahead_in_its_memory_budget(widgets, monkeypatch):
     monkeypatch.setattr(E._LAYER_WEIGHTS, "max_bytes", 40 * 2**20)  # room for a few wide matrices only
+    _wait_for_other_explorers()
     E._LAYER_WEIGHTS.stacks.clear()
     explorer = E.init_explorer()  # its first figure needs 10 layers of width 256 (5 MiB)
     assert explorer.wait_settled(120)
