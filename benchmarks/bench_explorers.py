@@ -8,8 +8,9 @@ A slider move costs what the explorer's callback does for a setting it has not s
 ``compute`` (train, or send the signals through the layers) and ``draw`` (update the explorer's
 figure and encode it as PNG). Each measured move starts from the figure of the setting the slider
 came from, drawn just before (untimed), as when a learner moves one slider after another. Both
-are the explorer's own functions (``box.compute`` and ``box.draw``), so the numbers are what a learner waits for in the kernel. What the browser adds
-(sending the PNG, showing it) is measured by tests/test_browser.py.
+are the explorer's own functions (``box.compute`` and ``box.draw``), so the numbers are what a
+learner waits for in the kernel. What the browser adds (sending the PNG, showing it) is measured
+by tests/test_browser.py.
 
 Every case is measured ``--repeats`` times after one warm-up round, the cases taking turns, and
 the table gives medians: wall-clock time, and the CPU time of this process (which a busy machine

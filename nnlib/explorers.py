@@ -367,7 +367,8 @@ class _LayerWeights:
         initializer = get_initializer(init)
         factor = _NORMAL_FACTORS.get(initializer)
         if factor is not None:
-            key, draw, factor = ("standard normal", width, seed), (lambda rng: rng.standard_normal((width, width))), factor(width)
+            key, factor = ("standard normal", width, seed), factor(width)
+            draw = lambda rng: rng.standard_normal((width, width))  # noqa: E731
         else:
             key, draw = (init, width, seed), (lambda rng: initializer(width, width, rng=rng))
         if factor is None and not isinstance(init, str):  # a function of the learner's: nothing to share it with
@@ -417,7 +418,7 @@ class _LayerWeights:
                 if over <= 0:
                     break
                 stack = self.stacks[key]
-                per_matrix = key[1] * key[1] * 8
+                per_matrix = stack.matrices[-1].nbytes if len(stack) else 1
                 drop = min(len(stack), -(-over // per_matrix))
                 if drop and stack.truncate(len(stack) - drop):
                     over -= drop * per_matrix

@@ -505,8 +505,8 @@ def test_init_explorer_draws_the_weights_ahead_in_its_memory_budget(widgets, mon
     assert len(stacks[1024]) == 4  # widest first: 4 x 8 MiB fit beside the 5 MiB of width 256
     assert 35 * 2**20 < E._LAYER_WEIGHTS.nbytes() <= 40 * 2**20
     rng = np.random.default_rng(3)  # init_signals' weight seed, drawn in order
-    for W in stacks[1024].matrices:
-        assert W.tobytes() == rng.standard_normal((1024, 1024)).tobytes()
+    for Z in stacks[1024].matrices:
+        assert Z.tobytes() == rng.standard_normal((1024, 1024)).tobytes()
     explorer.close()
 
 
