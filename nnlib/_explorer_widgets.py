@@ -268,14 +268,16 @@ def _make_explorer(title, controls, compute, summarize, draw, cache_size, ahead=
                     pass
             return True
         while preparing:
+            steps = preparing[0]
             with _WORK_LOCK:
                 try:
-                    next(preparing[0])
+                    next(steps)
                     return True
                 except StopIteration:
                     pass
                 except Exception:  # noqa: BLE001 - work ahead only; a real request would report a fault
                     pass
+            if preparing and preparing[0] is steps:  # else a figure shown meanwhile started new work
                 preparing.clear()
         return False
 
