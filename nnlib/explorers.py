@@ -21,7 +21,10 @@ What keeps a slider move under a quarter of a second (measured by benchmarks/ben
 * results are cached, so going back to a setting costs only the drawing, and what neighbouring
   settings share is computed once (the initial weights of every layer, the run without dropout);
 * the callback hands the work to one background thread: slider moves that arrive while a figure
-  is being computed replace each other, and only the latest one is drawn next.
+  is being computed replace each other, and only the latest one is drawn next;
+* while the learner looks at a figure, that thread works ahead in small pieces that a slider move
+  interrupts: the dropout explorer trains its slider's other values, the initialization explorer
+  draws the weights of the widths its slider reaches (see ``_LayerWeights``).
 """
 
 import math
