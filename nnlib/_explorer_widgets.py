@@ -11,6 +11,7 @@ import contextlib
 import html
 import io
 import threading
+import weakref
 from collections import OrderedDict
 
 _BLAS_LIMIT_LOCK = threading.RLock()
@@ -106,6 +107,13 @@ def _explorer_class():
             def __repr__(self):
                 return f"nnlib {self.explorer_title}: run this cell in Jupyter to use it"
 
+            def close(self):
+                """Close the widget and stop its background thread (after the piece in progress)."""
+                worker = getattr(self, "_worker", None)
+                if worker is not None:
+                    worker.close()
+                super().close()
+
         _EXPLORER_CLASS = Explorer
     return _EXPLORER_CLASS
 
@@ -119,7 +127,9 @@ class _LatestOnly:
 
     ``spare()``, if given, is called in the same thread whenever no request is waiting, to do one
     small piece of work ahead (it returns False when there is nothing left); requests are looked
-    for between two pieces.
+    for between two pieces, so a request waits for one piece at most. ``poke()`` starts the thread
+    for spare work alone. The thread is a daemon and ends when nothing is left to do; ``close()``
+    drops what is waiting and lets it end after the piece in progress.
     """
 
     def __init__(self, job, spare=None):
@@ -127,19 +137,33 @@ class _LatestOnly:
         self.lock = threading.Lock()
         self.pending = None
         self.working = False  # a job (not a spare piece) is running
+        self.closed = False
         self.thread = None
-        self.idle = threading.Event()
+        self.idle = threading.Event()  # no request waiting or running
         self.idle.set()
+        self.settled = threading.Event()  # no thread: no request and no spare work left
+        self.settled.set()
 
     def submit(self, request, on_start=None):
         """Queue ``request``; call ``on_start()`` first when no other request is waiting or drawn."""
         with self.lock:
+            if self.closed:
+                return
             if on_start is not None and self.pending is None and not self.working:
                 on_start()  # under the lock: the thread cannot take the request and show it before
             self.pending = request
             self.idle.clear()
-            if self.thread is not None:
-                return  # the running thread takes it next
+            self._start()
+
+    def poke(self):
+        """Start the thread, if it is not running, to do spare work."""
+        with self.lock:
+            if not self.closed and self.spare is not None:
+                self._start()
+
+    def _start(self):  # with self.lock held
+        if self.thread is None:
+            self.settled.clear()
             self.thread = threading.Thread(target=self._run, name="nnlib-explorer", daemon=True)
             self.thread.start()
 
@@ -150,18 +174,31 @@ class _LatestOnly:
                 self.working = request is not None
                 if request is None:
                     self.idle.set()
+                spare = None if self.closed else self.spare
             if request is not None:
                 self.job(request)
                 continue
-            if self.spare is None or not self.spare():
+            if spare is None or not spare():
                 with self.lock:
                     if self.pending is None:  # else a request came during the last spare piece
                         self.thread = None
+                        self.settled.set()
                         return
 
     def wait(self, timeout=None):
         """Block until every submitted request has been shown; False if ``timeout`` s passed first."""
         return self.idle.wait(timeout)
+
+    def wait_settled(self, timeout=None):
+        """Block until the spare work is done too; False if ``timeout`` s passed first."""
+        return self.settled.wait(timeout)
+
+    def close(self):
+        """Drop the waiting request and the spare work; the thread ends after the piece in progress."""
+        with self.lock:
+            self.closed, self.pending = True, None
+            if not self.working:
+                self.idle.set()
 
 
 def _settings_key(values):
@@ -169,7 +206,7 @@ def _settings_key(values):
     return tuple(sorted((name, round(v, 6) if isinstance(v, float) else v) for name, v in values.items()))
 
 
-def _make_explorer(title, controls, compute, summarize, draw, cache_size, ahead=None):
+def _make_explorer(title, controls, compute, summarize, draw, cache_size, ahead=None, prepare=None):
     """Controls on top, a summary line, then the figure; every control change redraws.
 
     ``compute(**values)`` returns a result (the last ``cache_size`` are kept, so going back to a
@@ -178,12 +215,18 @@ def _make_explorer(title, controls, compute, summarize, draw, cache_size, ahead=
     (so that a stored notebook holds it); later ones in a background thread (:class:`_LatestOnly`).
     ``ahead(values)``, if given, lists settings to compute while the thread has nothing else to
     do, nearest first; it starts after the first control change (not while a notebook runs).
+    ``prepare(values)``, if given, returns an iterable each step of which does one small piece of
+    work that makes later moves cheaper (a few tens of milliseconds at most: a slider move waits
+    for the piece in progress); its steps run in the same thread when nothing else is waiting,
+    from right after the first figure and again after every figure shown.
     The figure goes into an Output widget by setting its ``outputs`` directly, which works the
     same inside a cell, in a thread, and with no front end at all.
 
     The box gets ``compute`` (not cached), ``draw`` and ``render(**values) -> (summary, png)`` (used by
-    benchmarks/bench_explorers.py), ``redraw()`` (synchronous) and ``wait(timeout=None)``, which
-    returns once the figure shows the controls' current values.
+    benchmarks/bench_explorers.py), ``redraw()`` (synchronous), ``wait(timeout=None)``, which
+    returns once the figure shows the controls' current values, and ``wait_settled(timeout=None)``,
+    which returns once the work ahead is done too. ``close()``, or the box being garbage collected,
+    stops the background thread.
     """
     import ipywidgets as widgets
 
@@ -192,6 +235,7 @@ def _make_explorer(title, controls, compute, summarize, draw, cache_size, ahead=
 
     results = _Cache(cache_size)
     todo = []  # settings to compute ahead
+    preparing = []  # an iterator of the pieces of prepare(values) not done yet
 
     def render(**values):
         with _WORK_LOCK:
@@ -208,9 +252,11 @@ def _make_explorer(title, controls, compute, summarize, draw, cache_size, ahead=
         figure.outputs = ({"output_type": "display_data", "metadata": {},
                            "data": {"image/png": png, "text/plain": text}},)
         todo[:] = ahead(values) if ahead is not None else []
+        preparing[:] = [iter(prepare(values))] if prepare is not None else []
 
     def compute_ahead():
-        """Compute one setting of ``todo`` that is not cached yet; False when none is left."""
+        """Compute one setting of ``todo`` that is not cached yet, or do one piece of ``prepare``;
+        False when nothing is left."""
         while todo:
             values = todo.pop(0)
             with _WORK_LOCK:
@@ -221,6 +267,18 @@ def _make_explorer(title, controls, compute, summarize, draw, cache_size, ahead=
                 except Exception:  # noqa: BLE001 - only a guess; a real request would report it
                     pass
             return True
+        while preparing:
+            steps = preparing[0]
+            with _WORK_LOCK:
+                try:
+                    next(steps)
+                    return True
+                except StopIteration:
+                    pass
+                except Exception:  # noqa: BLE001 - work ahead only; a real request would report a fault
+                    pass
+            if preparing and preparing[0] is steps:  # else a figure shown meanwhile started new work
+                preparing.clear()
         return False
 
     def current_values():
@@ -242,6 +300,8 @@ def _make_explorer(title, controls, compute, summarize, draw, cache_size, ahead=
     for control in controls.values():
         control.observe(on_change, names="value")
     redraw()
+    if prepare is not None:
+        worker.poke()  # prepare's work starts now, while the learner looks at the first figure
     box = _explorer_class()(children=[widgets.HBox(list(controls.values()),
                                                    layout=widgets.Layout(flex_flow="row wrap")),
                                       summary, figure])
@@ -253,5 +313,7 @@ def _make_explorer(title, controls, compute, summarize, draw, cache_size, ahead=
     # Exposed for tests, benchmarks and learners who want to poke at them.
     box.controls, box.summary, box.figure = controls, summary, figure
     box.compute, box.draw, box.render, box.redraw, box.wait = compute, draw, render, redraw, worker.wait
-    box.results = results
+    box.wait_settled, box.results = worker.wait_settled, results
+    box._worker = worker
+    weakref.finalize(box, worker.close)  # the thread holds no reference to the box
     return box

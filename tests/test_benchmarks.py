@@ -103,7 +103,8 @@ def test_explorer_benchmark_quick_run():
     assert "logical cores" in out and out.count("load average") == 2 and "of a core while measuring" in out
     rows = [line for line in out.splitlines() if line.endswith("met")]
     explorers = [row.split("  ")[0] for row in rows]
-    assert explorers == ["learning rate"] * 2 + ["initialization"] * 3 + ["dropout"] * 3, out
+    assert explorers == ["learning rate"] * 2 + ["initialization"] * 5 + ["dropout"] * 3, out
+    assert sum("PREFETCHED" in row for row in rows) == 1 and sum("COLD" in row for row in rows) == 1, out
     for row in rows:
         wall, cpu = row.split("|")[:2]
         assert len(wall.split()[-3:]) == 3 and all(float(v) >= 0 for v in wall.split()[-3:]), row

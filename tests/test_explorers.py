@@ -351,17 +351,77 @@ def test_a_failing_update_is_reported_in_the_summary_line(widgets):
     assert _summary(box).startswith("the explorer failed: ValueError: dropout_run: p is the probability")
 
 
-def test_layer_weights_are_shared_and_bounded():
-    cache = E._LayerWeights(max_bytes=3 * 16 * 16 * 8)
+@pytest.mark.parametrize("init", ["normal", "lecun_normal", "xavier_normal", "he_normal", "he", "glorot"])
+def test_normal_factors_are_the_initializers(init):
+    """The explorer's schemes share one stack of standard normals: factor * Z must be, bit for bit,
+    what nnlib.init draws (chapter 5's numbers depend on it)."""
+    for width in [1, 16, 64, 128, 256, 512, 1024]:
+        expected = nnlib.init.get_initializer(init)(width, width, rng=np.random.default_rng(5))
+        Z = np.random.default_rng(5).standard_normal((width, width))
+        factor = E._NORMAL_FACTORS[nnlib.init.get_initializer(init)](width)
+        assert np.multiply(Z, factor).tobytes() == expected.tobytes(), (init, width)
+
+
+def _he_normal_stack(width, depth, seed):
+    rng = np.random.default_rng(seed)
+    return [nnlib.init.he_normal(width, width, rng=rng) for _ in range(depth)]
+
+
+def test_layer_weights_are_shared_between_depths_and_schemes():
+    cache = E._LayerWeights()
+    three = cache.get("he_normal", 16, 3, seed=7)
+    for got, want in zip(three, _he_normal_stack(16, 3, seed=7)):
+        assert got.tobytes() == want.tobytes()
+    (stack,) = cache.stacks.values()
+    cache.get("xavier_normal", 16, 2, seed=7)  # the same standard normals, another factor
+    cache.get("he_normal", 16, 2, seed=7)
+    assert list(cache.stacks.values()) == [stack] and len(stack) == 3  # nothing new drawn
     rng = np.random.default_rng(7)
-    expected = [nnlib.init.he_normal(16, 16, rng=rng) for _ in range(3)]
-    two = cache.get("he_normal", 16, 2, seed=7)
-    three = cache.get("he_normal", 16, 3, seed=7)  # layer 1 and 2 are the same at every depth
-    assert three[0] is two[0] and three[1] is two[1]
-    for got, want in zip(three, expected):
-        np.testing.assert_array_equal(got, want)
-    cache.get("lecun_normal", 16, 1, seed=7)  # over the budget: the least recently used goes
-    assert list(cache.stacks) == [("lecun_normal", 16, 7)]
+    uniform = [nnlib.init.he_uniform(16, 16, rng=rng) for _ in range(2)]  # not a factor scheme: its own stack
+    for got, want in zip(cache.get("he_uniform", 16, 2, seed=7), uniform):
+        assert got.tobytes() == want.tobytes()
+    assert len(cache.stacks) == 2
+
+
+def test_layer_weights_drop_the_narrowest_first_and_draw_them_again_the_same():
+    matrix = 16 * 16 * 8
+    cache = E._LayerWeights(max_bytes=4 * matrix + 2 * 32 * 32 * 8)
+    narrow = cache.get("he_normal", 16, 4, seed=7)
+    cache.get("he_normal", 32, 2, seed=7)
+    assert cache.nbytes() == cache.max_bytes
+    cache.get("he_normal", 32, 3, seed=7)  # one matrix of width 32 more: four of width 16 go
+    assert len(cache.stacks[("standard normal", 32, 7)]) == 3
+    assert ("standard normal", 16, 7) not in cache.stacks and cache.nbytes() <= cache.max_bytes
+    cache = E._LayerWeights(max_bytes=4 * matrix)
+    cache.get("he_normal", 16, 4, seed=7)
+    cache.get("he_normal", 8, 8, seed=7)  # eight of width 8 take the room of two of width 16
+    assert len(cache.stacks[("standard normal", 16, 7)]) == 2
+    again = cache.get("he_normal", 16, 4, seed=7)  # drawn again from where the generator was then
+    for got, want in zip(again, narrow):
+        assert got.tobytes() == want.tobytes()
+
+
+def test_layer_weights_drawn_by_two_threads_are_one_stream():
+    import threading
+
+    cache = E._LayerWeights()
+    cache.THREAD_FROM = 1  # a thread draws ahead even for these small matrices
+    weight = cache.layers("he_normal", 64, 40, seed=7)
+    helper = threading.Thread(target=lambda: [cache.draw_ahead("he_normal", 64, 40, seed=7) for _ in range(40)])
+    helper.start()  # a third thread, as the explorer's drawing ahead
+    got = [weight(layer).copy() for layer in range(1, 41)]
+    helper.join()
+    for layer, (g, want) in enumerate(zip(got, _he_normal_stack(64, 40, seed=7)), start=1):
+        assert g.tobytes() == want.tobytes(), layer
+    assert not cache.draw_ahead("he_normal", 64, 40, seed=7)  # all there
+
+
+def test_draw_ahead_fills_only_the_free_memory():
+    cache = E._LayerWeights(max_bytes=3 * 16 * 16 * 8)
+    cache.get("he_normal", 16, 2, seed=7)
+    assert cache.draw_ahead("he_normal", 16, 10, seed=7)
+    assert not cache.draw_ahead("he_normal", 16, 10, seed=7)  # full: nothing is dropped for drawing ahead
+    assert not cache.draw_ahead("he_normal", 8, 10, seed=7) and len(cache.stacks) == 1
 
 
 def test_init_signals_do_not_depend_on_what_was_computed_before():
@@ -424,3 +484,87 @@ def test_explorer_threads_and_cells_leave_the_blas_threads_as_they_were():
     for run in runs:
         run.join()
     assert blas_threads() == before
+
+
+def _wait_for_other_explorers():
+    """Let the work ahead of explorers built by earlier tests end (it fills the shared weights)."""
+    import threading
+
+    for thread in threading.enumerate():
+        if thread.name in ("nnlib-explorer", "nnlib-init-weights"):
+            thread.join(120)
+
+
+def test_init_explorer_draws_the_weights_ahead_in_its_memory_budget(widgets, monkeypatch):
+    monkeypatch.setattr(E._LAYER_WEIGHTS, "max_bytes", 40 * 2**20)  # room for a few wide matrices only
+    _wait_for_other_explorers()
+    E._LAYER_WEIGHTS.stacks.clear()
+    explorer = E.init_explorer()  # its first figure needs 10 layers of width 256 (5 MiB)
+    assert explorer.wait_settled(120)
+    stacks = {key[1]: stack for key, stack in E._LAYER_WEIGHTS.stacks.items()}
+    assert len(stacks[1024]) == 4  # widest first: 4 x 8 MiB fit beside the 5 MiB of width 256
+    assert 35 * 2**20 < E._LAYER_WEIGHTS.nbytes() <= 40 * 2**20
+    rng = np.random.default_rng(3)  # init_signals' weight seed, drawn in order
+    for Z in stacks[1024].matrices:
+        assert Z.tobytes() == rng.standard_normal((1024, 1024)).tobytes()
+    explorer.close()
+
+
+def _slow_work_explorer(steps, shown, prepared):
+    """An explorer with one slider whose work ahead is ``steps`` pieces of 20 ms each."""
+    import time
+
+    import ipywidgets
+
+    def prepare(values):
+        prepared.append(values["x"])
+        for _ in range(steps):
+            time.sleep(0.02)
+            shown["pieces"] += 1
+            yield
+
+    def draw(result):
+        shown.setdefault("pieces at each figure", []).append(shown["pieces"])
+        return ""
+
+    x = ipywidgets.IntSlider(value=0, min=0, max=10)
+    return E._make_explorer("test explorer", {"x": x}, lambda x: x, str, draw, cache_size=2, prepare=prepare)
+
+
+def test_a_slider_move_preempts_the_work_ahead(widgets):
+    import time
+
+    shown, prepared = {"pieces": 0}, []
+    box = _slow_work_explorer(500, shown, prepared)  # 10 s of work ahead
+    deadline = time.monotonic() + 30
+    while shown["pieces"] < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    box.controls["x"].value = 7
+    assert box.wait(30)
+    first, second = shown["pieces at each figure"]
+    assert first == 0 and second < 250  # drawn after the piece in progress, not after all 500
+    assert prepared == [0, 7]  # the work ahead starts again from the new value
+    box.close()
+    assert box.wait_settled(5)
+    done = shown["pieces"]
+    time.sleep(0.1)
+    assert shown["pieces"] == done < 1000  # stopped after the piece in progress
+
+
+def test_a_closed_explorer_leaves_no_thread_and_is_collected(widgets):
+    import gc
+    import weakref
+
+    shown, prepared = {"pieces": 0}, []
+    box = _slow_work_explorer(10_000, shown, prepared)
+    box.controls["x"].value = 3
+    assert box.wait(30)
+    box.close()
+    assert box.wait_settled(5)
+    assert box._worker.thread is None
+    for child in box.children:
+        child.close()
+    ref = weakref.ref(box)
+    del box
+    gc.collect()
+    assert ref() is None  # the thread held nothing that keeps the explorer alive
