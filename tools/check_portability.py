@@ -84,8 +84,12 @@ def run(cmd, env=None):
     return proc.returncode, seconds, tail
 
 
+# This tool runs its checks side by side (--jobs), so each pytest run stays in one process.
+SERIAL = ["-n", "0"]
+
+
 def nbval_command(python):
-    return [python, "-m", "pytest", *NOTEBOOKS, "-q", "-p", "no:cacheprovider"]
+    return [python, "-m", "pytest", *NOTEBOOKS, "-q", "-p", "no:cacheprovider", *SERIAL]
 
 
 def check_other_machine(python, all_tests, say):
@@ -94,8 +98,8 @@ def check_other_machine(python, all_tests, say):
     what = "the whole test suite" if all_tests else "chapters and solutions under nbval"
     say(f"== {what} with {setting}")
     paths = ["tests", *NOTEBOOKS] if all_tests else NOTEBOOKS
-    code, seconds, tail = run([python, "-m", "pytest", *paths, "-q", "-p", "no:cacheprovider"],
-                              env=env)
+    code, seconds, tail = run([python, "-m", "pytest", *paths, "-q", "-p", "no:cacheprovider",
+                               *SERIAL], env=env)
     say(*tail)
     return [(f"{what} with {setting}", code, seconds)]
 
@@ -131,7 +135,7 @@ def check_python(version, chapters, all_tests, say):
         say(f"   installed: Python {versions}")
         ignore = [] if all_tests else [f"--ignore={p}" for p in ONCE_ONLY]
         code, seconds, tail = run([vpy, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider",
-                                   *ignore], env=env)
+                                   *SERIAL, *ignore], env=env)
         say(*tail)
         rows.append((f"Python {versions}: unit tests", code, seconds))
         if chapters:
