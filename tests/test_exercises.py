@@ -67,6 +67,8 @@ def test_notebooks_exist_and_cover_the_whole_contract_once():
                  "ex08_tuning": 7, "ex09_capstone": 6, "ex10_debugging": 6}
     assert {p.stem: len(_read(p).metadata["nnlib"]["exercises"]) for p in SOLUTIONS} == per_sheet
     assert sorted(listed) == sorted(exercise_ids()) and len(listed) == len(set(listed)) == sum(per_sheet.values())
+    assert f"{sum(per_sheet.values())} exercises" in \
+        (ROOT / "README.md").read_text(encoding="utf-8")  # the README's count stays true
     assert [_read(p).metadata["nnlib"]["chapter"] for p in SOLUTIONS] == CHAPTERS
 
 
