@@ -3,8 +3,8 @@ layer, and the backward pass of a network built from layer descriptions (sheet 1
 ``forward_network``).
 
 These checkers live apart from ex03_backprop.py only to keep each file short; they belong to
-sheet 3 (``_on_sheet3`` below), and ex03_backprop.py imports this module at its end, so that the
-exercises are registered in the order of the sheet.
+sheet 3 (``Exercise.sheet`` drops the ``_part2``), and ex03_backprop.py imports this module at
+its end, so that the exercises are registered in the order of the sheet.
 """
 
 import numpy as np
@@ -17,11 +17,6 @@ from .tester import _Errored
 
 CHAPTER = "03_backpropagation"
 
-
-def _on_sheet3(checker):
-    """Register the checker as sheet 3's: Exercise.sheet is the checker's module name."""
-    checker.__module__ = "nnlib.grading.ex03_backprop"
-    return checker
 
 
 # ---------------------------------------------------------------------------------------------
@@ -74,7 +69,6 @@ def _scalar(t, out, expected, a, b, **tol):
 
 
 @exercise("relative_error", args=("a", "b"), chapter=CHAPTER)
-@_on_sheet3
 def _check_relative_error(t):
     cases = [
         ("hand-worked: [1, 2] against [1, 2.2]", np.array([1.0, 2.0]), np.array([1.0, 2.2]),
@@ -238,7 +232,6 @@ def _check_errors(t, out, expected, broken, seed):
                                          "works, but must put every entry back.",
           shape_hint="forward(x, W, b) is (N, H) like dout; backward(dout, x, W) returns "
                      "(dx, dW, db) shaped like x, W and b.")
-@_on_sheet3
 def _check_check_layer_gradient(t):
     for i, (name, backward, broken) in enumerate(_LAYERS):
         r = _rng(150 + i)
@@ -369,7 +362,6 @@ def _fresh(args):
           shape_hint="dout is (N, output_dim of the last layer); cache[l - 1] = (A_prev, Z) of "
                      "layer l; dZ = the activation's backward(dA, Z) has Z's shape; "
                      "dW = A_prev.T @ dZ has W's shape; dA_prev = dZ @ W.T has A_prev's shape.")
-@_on_sheet3
 def _check_backward_network(t):
     X = np.array([[1.0, -1.0]])
     layers = [{"input_dim": 2, "output_dim": 3, "activation": "relu"},

@@ -2,8 +2,8 @@
 cache (CS231n's affine and ReLU layers, as objects).
 
 The checkers live apart from ex03_backprop.py and ex03_backprop_part2.py only to keep each file
-short; they belong to sheet 3 (``_on_sheet3``), and ex03_backprop.py imports this module after
-part 2, so that the exercises are registered in the order of the sheet.
+short; they belong to sheet 3 (``Exercise.sheet`` drops the ``_part3``), and ex03_backprop.py
+imports this module after part 2, so that the exercises are registered in the order of the sheet.
 
 After building a `Dense` layer (and checking its initialization) the checks set ``layer.W`` and
 ``layer.b`` to arrays of their own, so that forward and backward are compared with known values.
@@ -16,7 +16,6 @@ import numpy as np
 
 from .. import functional as F
 from .common import _F32, _SIGMAS, _fmt, _rng
-from .ex03_backprop_part2 import _on_sheet3
 from .registry import exercise
 from .tester import _Errored
 
@@ -403,7 +402,6 @@ def check_relu(t):
                      "db = dout.sum(axis=0) is (H,).",
           mutation_hint="Return new arrays and leave x and dout alone: forward returns "
                         "x @ self.W + self.b, backward returns dout @ self.W.T.")
-@_on_sheet3
 def _check_dense(t):
     check_dense(t)
 
@@ -412,6 +410,5 @@ def _check_dense(t):
           shape_hint="x, out, the mask, dout and dx all have the same shape.",
           mutation_hint="Return new arrays: np.maximum(x, 0) in forward and dout * self.mask in "
                         "backward. `x[x < 0] = 0` or `dout[...] = 0` changes the caller's array.")
-@_on_sheet3
 def _check_relu(t):
     check_relu(t)

@@ -6,7 +6,7 @@ import math
 import numpy as np
 
 from .. import optim
-from .common import _rng
+from .common import _rng, _SeedText
 from .registry import exercise
 
 
@@ -59,15 +59,6 @@ def _check_sgd_step(t):
 # minibatch_indices
 # ---------------------------------------------------------------------------------------------
 
-
-class _SeedText:
-    """How a case names its generator in a report (a Generator's repr shows a memory address)."""
-
-    def __init__(self, seed):
-        self.seed = seed
-
-    def __repr__(self):
-        return f"np.random.default_rng({self.seed})"
 
 
 def _batches(t, out, n, batch_size):

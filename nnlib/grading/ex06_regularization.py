@@ -41,18 +41,10 @@ def _check_mask_values(t, mask, p):
         return
     if values.size == 1:
         v = float(values[0])
-        named = [(1.0, "The kept entries of the mask must be 1/(1-p), not 1: inverted dropout "
-                       "puts the scaling into the mask, mask = keep / (1 - p)."),
-                 (1 / p if p else None, "You scaled by 1/p. p is the drop probability, so the "
-                                        "keep probability is 1 - p: scale by 1/(1-p)."),
-                 (1 - p, "Multiplying by (1 - p) is vanilla dropout's test-time scaling; inverted "
-                         "dropout divides kept units by (1 - p) during training."),
-                 (p, "Kept units are scaled by 1/(1-p), with p the drop probability.")]
-        for value, hint in named:
-            if value is not None and abs(v - value) < 1e-6 * max(1, value):
-                t.fail(f"the kept entries of the mask are {_fmt(v)}, expected 1/(1-p) = "
-                       f"{_fmt(scale)}.", hint=hint)
-        t.fail(f"the kept entries of the mask are {_fmt(v)}, expected 1/(1-p) = {_fmt(scale)}.")
+        t.fail(f"the kept entries of the mask are {_fmt(v)}, expected 1/(1-p) = {_fmt(scale)}.",
+               hint=_part2.wrong_scale_hint(
+                   v, p, 1e-6, "The kept entries of the mask must be 1/(1-p), not 1: inverted "
+                               "dropout puts the scaling into the mask, mask = keep / (1 - p)."))
     t.fail(f"the mask holds {values.size} different non-zero values; expected only 0 and "
            f"1/(1-p) = {_fmt(scale)}.",
            hint="Build the mask from a True/False decision per entry: "

@@ -18,6 +18,19 @@ _OWN_RNG = ("Keep the generator in __init__, self.rng = np.random.default_rng(rn
             "a Generator or an int seed), and draw every mask from self.rng in forward.")
 
 
+
+def wrong_scale_hint(v, p, rtol, unscaled_hint):
+    """The hint for kept units scaled by ``v`` instead of 1/(1-p), when ``v`` is a known mistake
+    (``unscaled_hint`` for v = 1); None otherwise. Used by dropout_forward's checker too."""
+    named = [(1.0, unscaled_hint),
+             (1 / p if p else None, "You scaled by 1/p. p is the drop probability, so the keep "
+                                    "probability is 1 - p: scale by 1/(1-p)."),
+             (1 - p, "Multiplying by (1 - p) is vanilla dropout's test-time scaling; inverted "
+                     "dropout divides the kept units by (1 - p) during training."),
+             (p, "Kept units are scaled by 1/(1-p), with p the drop probability.")]
+    return next((hint for value, hint in named
+                 if value is not None and abs(v - value) < rtol * max(1.0, value)), None)
+
 def _no_zeros(seed, shape, dtype=np.float64):
     """Inputs with no zero entry, |x| in [0.5, 2], both signs: out / x recovers the mask."""
     r = _rng(seed)
@@ -55,20 +68,11 @@ def _mask_of(t, out, x, p):
     if not np.allclose(kept, scale, rtol=1e-5):
         if values.size == 1:
             v = float(values[0])
-            named = [(1.0, "The kept units must be scaled by 1/(1-p) during training (inverted "
-                           "dropout): out = x * keep / (1 - p). Without it the expected "
-                           "activation shrinks by the factor 1 - p."),
-                     (1 / p if p else None, "You scaled by 1/p. p is the drop probability, so "
-                                            "the keep probability is 1 - p: scale by 1/(1-p)."),
-                     (1 - p, "Multiplying by (1 - p) is vanilla dropout's test-time scaling; "
-                             "inverted dropout divides the kept units by (1 - p) in training."),
-                     (p, "Kept units are scaled by 1/(1-p), with p the drop probability.")]
-            for value, hint in named:
-                if value is not None and abs(v - value) < 1e-5 * max(1.0, value):
-                    t.fail(f"the kept entries of out are x times {_fmt(v)}, expected x times "
-                           f"1/(1-p) = {_fmt(scale)}.", hint=hint)
             t.fail(f"the kept entries of out are x times {_fmt(v)}, expected x times 1/(1-p) = "
-                   f"{_fmt(scale)}.")
+                   f"{_fmt(scale)}.", hint=wrong_scale_hint(
+                       v, p, 1e-5, "The kept units must be scaled by 1/(1-p) during training "
+                                   "(inverted dropout): out = x * keep / (1 - p). Without it the "
+                                   "expected activation shrinks by the factor 1 - p."))
         t.fail(f"out / x holds {values.size} different non-zero values; expected only 0 "
                f"(dropped) and 1/(1-p) = {_fmt(scale)} (kept).",
                hint="Build the mask from one True/False decision per entry: "

@@ -6,21 +6,12 @@ import math
 
 import numpy as np
 
-from .common import _SIGMAS, _check_uses_rng, _rng
+from .common import _SIGMAS, _check_uses_rng, _rng, _SeedText
 from .registry import exercise
 from .tester import _Errored
 
 CHAPTER = "08_tuning"
 
-
-class _SeedText:
-    """How a case names its generator in a report (a Generator's repr shows a memory address)."""
-
-    def __init__(self, seed):
-        self.seed = seed
-
-    def __repr__(self):
-        return f"np.random.default_rng({self.seed})"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -488,10 +479,8 @@ def _check_random_search(t):
         t.fail("lr left the lr_range that was passed in.",
                hint="Sample from the lr_range and reg_range arguments, not from fixed numbers.")
 
-    def repeatable(rng):
-        return (_Evaluate(), 20, rng)
-
-    _check_uses_rng_search(t, repeatable)
+    _check_uses_rng(t, lambda rng: (_Evaluate(), 20, rng), "random_search",
+                    key=lambda out: [tuple(float(v) for v in row) for row in out[1]])
 
 
 def _check_search_ranges(t, rows):
@@ -504,20 +493,3 @@ def _check_search_ranges(t, rows):
                         "np.log10(low), np.log10(high)) (your log_uniform of 8.1). Is lr paired "
                         "with lr_range and reg with reg_range?")
 
-
-def _check_uses_rng_search(t, make_args):
-    """The trials must come from rng alone; the wrapper drops the evaluate object for comparing."""
-    real_call = t.call
-
-    class _View:
-        def call(self, *args):
-            out = real_call(*args)
-            return [tuple(float(v) for v in row) for row in out[1]]
-
-        def case(self, *args, **kwargs):
-            return t.case(*args, **kwargs)
-
-        def fail(self, *args, **kwargs):
-            return t.fail(*args, **kwargs)
-
-    _check_uses_rng(_View(), make_args, "random_search")

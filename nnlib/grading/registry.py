@@ -4,6 +4,8 @@ This module imports nothing from the rest of the grader, so any module can use i
 ``__init__`` imports every checker module, which fills ``EXERCISES``.
 """
 
+import re
+
 
 class Exercise:
     """One exercise: its id, arguments, the checker and where the topic is taught.
@@ -30,8 +32,9 @@ class Exercise:
 
     @property
     def sheet(self):
-        """The checker module's name, which is the sheet's name (``ex01_forward``)."""
-        return self.checker.__module__.rsplit(".", 1)[-1]
+        """The sheet's name (``ex01_forward``): the checker module's name, without the ``_part2``
+        of a module that holds the second half of a long sheet's checkers."""
+        return re.sub(r"_part\d+$", "", self.checker.__module__.rsplit(".", 1)[-1])
 
 
 EXERCISES = {}
