@@ -1,11 +1,13 @@
 """Sheet 8 (chapter 8, tuning): log-uniform sampling, learning-rate schedules, early stopping, the
-update-to-weight ratio and a random search. The references are written here: each is one line
-of the formula the sheet states."""
+update-to-weight ratio and a random search. The references are nnlib's (``nnlib.optim``'s
+schedules and ``update_ratio``, ``nnlib.train.early_stopping_epoch``); the known mistakes are
+simulated here."""
 
 import math
 
 import numpy as np
 
+from .. import optim, train
 from .common import _SIGMAS, _check_uses_rng, _rng, _SeedText
 from .registry import exercise
 from .tester import _Errored
@@ -149,7 +151,7 @@ def _check_step_decay(t):
              ("drop 0.1 every 3 epochs, epoch 7", (1.0, 7, 0.1, 3)),
              ("epoch 30 with every = 30", (0.02, 30, 0.25, 30))]
     _check_schedule(t, "step_decay", _STEP_ARGS, cases,
-                    lambda lr0, e, d, k: lr0 * d ** (e // k), [
+                    optim.step_decay, [
                         (lambda lr0, e, d, k: lr0 * d ** (e / k),
                          "The rate must stay constant within each block of `every` epochs: use "
                          "integer division, epoch // every, not epoch / every."),
@@ -175,7 +177,7 @@ def _check_exponential_decay(t):
     cases = [("epoch 0 keeps lr0", (0.1, 0, 0.05)), ("hand-worked: epoch 10, k = 0.1", (1.0, 10, 0.1)),
              ("epoch 3, k = 0.5", (0.2, 3, 0.5)), ("a long run, epoch 100, k = 0.02", (0.01, 100, 0.02))]
     _check_schedule(t, "exponential_decay", ("lr0", "epoch", "k"), cases,
-                    lambda lr0, e, k: lr0 * math.exp(-k * e), [
+                    optim.exponential_decay, [
                         (lambda lr0, e, k: lr0 * math.exp(k * e),
                          "Wrong sign: the rate must shrink, lr0 * exp(-k * epoch)."),
                         (lambda lr0, e, k: lr0 * (1 - k) ** e,
@@ -198,7 +200,7 @@ def _check_inverse_time_decay(t):
              ("epoch 10, k = 1", (1.0, 10, 1.0)), ("epoch 50, k = 0.01", (0.05, 50, 0.01))]
 
     _check_schedule(t, "inverse_time_decay", ("lr0", "epoch", "k"), cases,
-                    lambda lr0, e, k: lr0 / (1 + k * e), [
+                    optim.inverse_time_decay, [
                         (lambda lr0, e, k: lr0 * (1 + k * e),
                          "Divide by (1 + k * epoch), do not multiply: the rate must shrink."),
                         (lambda lr0, e, k: lr0 / (1 + k) * e,
@@ -220,10 +222,10 @@ def _check_inverse_time_decay(t):
 # ---------------------------------------------------------------------------------------------
 
 
-def _early_stopping_reference(val_losses, patience, better=lambda a, b: a < b, stop_at=None,
+def _early_stopping_variant(val_losses, patience, better=lambda a, b: a < b, stop_at=None,
                               reset=True, start=0):
-    """The contract (defaults), or a known mistake: ``better`` compares a loss with the best so
-    far, the run stops when the count of epochs without improvement reaches ``stop_at``
+    """A known mistake (with the defaults, the rule itself, as nnlib.train.early_stopping_epoch
+    applies it): ``better`` compares a loss with the best so far, the run stops when the count of epochs without improvement reaches ``stop_at``
     (default: patience), ``reset`` restarts that count at an improvement, ``start`` is the
     number of the first epoch."""
     stop_at = patience if stop_at is None else stop_at
@@ -259,25 +261,25 @@ _EARLY_STOPPING_MISTAKES = [
     (_nan_argmin,
      "A nan loss was chosen as the best: np.argmin returns the position of the first nan. Compare "
      "with `loss < best`, which is False for nan, so a nan never counts as an improvement."),
-    (lambda v, p: _early_stopping_reference(v, p, better=lambda a, b: a <= b),
+    (lambda v, p: _early_stopping_variant(v, p, better=lambda a, b: a <= b),
      "A loss equal to the best so far is not an improvement: compare with `<`, not `<=`, and keep "
      "the earlier epoch."),
-    (lambda v, p: _early_stopping_reference(v, p, stop_at=p + 1),
+    (lambda v, p: _early_stopping_variant(v, p, stop_at=p + 1),
      "One epoch too late: stop at the epoch where the count of epochs without improvement reaches "
      "patience (waited == patience), not when it exceeds it."),
-    (lambda v, p: _early_stopping_reference(v, p, stop_at=max(p - 1, 1)),
+    (lambda v, p: _early_stopping_variant(v, p, stop_at=max(p - 1, 1)),
      "One epoch too early: patience epochs without improvement are allowed; the stop comes at the "
      "patience-th one."),
-    (lambda v, p: _early_stopping_reference(v, p, reset=False),
+    (lambda v, p: _early_stopping_variant(v, p, reset=False),
      "Training stopped too early: reset the count of epochs without improvement to 0 whenever "
      "the loss improves."),
-    (lambda v, p: _early_stopping_reference(v, p, start=1),
+    (lambda v, p: _early_stopping_variant(v, p, start=1),
      "Both epochs are one too high: count epochs from 0, as enumerate(val_losses) does."),
     (_global_argmin,
      "best_epoch is the lowest loss of the whole list, including epochs after training would "
      "have stopped. Early stopping cannot see the future: walk through the epochs in order and "
      "stop when patience runs out."),
-    (lambda v, p: (_early_stopping_reference(v, p)[1],) * 2,
+    (lambda v, p: (_early_stopping_variant(v, p)[1],) * 2,
      "best_epoch is the epoch with the lowest loss so far, not the epoch where training stopped."),
 ]
 
@@ -309,7 +311,7 @@ def _check_early_stopping(t):
                        hint="Return epoch indices counted from 0 as Python ints (int(...)), "
                             "not losses and not floats.")
             got.append(int(value))
-        expected = _early_stopping_reference(losses, patience)
+        expected = train.early_stopping_epoch(losses, patience)
         if tuple(got) == expected:
             continue
         hint = next((hint for mistake, hint in _EARLY_STOPPING_MISTAKES
@@ -343,7 +345,7 @@ def _check_update_ratio(t):
         got = t.call(before.copy(), after.copy())
         b64, a64 = before.astype(np.float64), after.astype(np.float64)
         d = a64 - b64
-        expected = np.linalg.norm(d) / np.linalg.norm(b64)
+        expected = optim.update_ratio(b64, a64)
         t.scalar(got, expected, "update_ratio(W_before, W_after)", rtol=1e-4 if before.dtype == np.float32 else 1e-9,
                  variants=[
                      (np.linalg.norm(a64) / np.linalg.norm(b64),
