@@ -68,6 +68,8 @@ def build(out=DEFAULT_OUT, warnings_as_errors=True, keep_going=False, quiet=Fals
     source_dir = out.parent / (out.name + "-src")
     stage(source_dir)
     html = out / "html"
+    if html.exists():  # -E rereads every page, but Sphinx never deletes the page of a renamed notebook
+        shutil.rmtree(html)
     command = [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(SITE_CONFIG), "-d", str(out / "doctrees"),
                "-E", "-j", "1", str(source_dir), str(html)]
     if warnings_as_errors:
