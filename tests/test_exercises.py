@@ -103,6 +103,7 @@ def test_each_exercise_has_text_solution_cell_and_check_cell(path):
     assert nb.metadata["kernelspec"]["name"] == "python3"
     chapter = nb.metadata["nnlib"]["chapter"]
     assert f"../chapters/{chapter}.ipynb" in nb.cells[0].source
+    assert nb.cells[0].source.startswith(f"# Exercises {int(chapter[:2])}:")  # the sheet's own number
     assert f"python -m nnlib.grade exercises/{path.name}" in nb.cells[0].source
 
 

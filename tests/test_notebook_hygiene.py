@@ -47,3 +47,12 @@ def test_an_exercise_sheet_with_outputs_is_reported(tmp_path):
     assert any("stored without outputs" in p for p in check_notebooks.problems_of(sheet))
     clean = _write(tmp_path / "exercises" / "ex02_x.ipynb", [new_code_cell("check('relu', relu)")])
     assert check_notebooks.problems_of(clean) == []
+
+
+def test_every_chapter_title_carries_the_number_in_its_file_name():
+    """A renumbering (a chapter added before the capstone) must reach every title."""
+    chapters = sorted((REPO / "chapters").glob("*.ipynb"))
+    assert len(chapters) >= 10
+    for path in chapters:
+        title = nbformat.read(path, as_version=4).cells[0].source.splitlines()[0]
+        assert title.startswith(f"# Chapter {int(path.name[:2])} · "), (path.name, title)
