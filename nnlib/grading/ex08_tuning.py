@@ -103,7 +103,9 @@ def _check_log_spread(t, out, low, high, n):
     width = b - a
     mean, var = e.mean(), e.var()
     se_mean = width / math.sqrt(12 * n)
-    se_var = width ** 2 * math.sqrt(1 / 180 / n) * 2  # sd of the sample variance of U(0, w), about
+    # The sample variance of n draws of U(0, w) has sd w**2 / sqrt(180 n) (fourth central moment
+    # w**4 / 80); doubled, for a margin on top of the _SIGMAS standard errors.
+    se_var = 2 * width ** 2 / math.sqrt(180 * n)
     quarters = np.histogram(e, bins=4, range=(a, b))[0] / n
     se_quarter = math.sqrt(0.25 * 0.75 / n)
     details = [f"mean of log10(values): {mean:.4f}, expected {(a + b) / 2:.4f}",
