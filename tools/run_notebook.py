@@ -50,6 +50,24 @@ def run(path, timeout=600):
     return len(errors)
 
 
+def renew_text_twin(path):
+    """A run changes outputs only, so a text twin in step (tools/sync_text.py) stays in step; its
+    time stamp is renewed, because JupyterLab's jupytext refuses to open a notebook that is newer
+    than its text file. Returns a warning when the pair differs, None otherwise."""
+    try:
+        import sync_text  # tools/ is on sys.path when this file runs as a script
+    except ImportError:  # jupytext is missing: there is nothing to pair with
+        return None
+    text_file = sync_text.text_path(path)
+    if not text_file.exists():
+        return None
+    difference = sync_text.check_pair(path, text_file)
+    if difference:
+        return f"{text_file} is not in step with {path}: {difference} (see tools/sync_text.py)"
+    text_file.touch()
+    return None
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="+")
@@ -59,6 +77,9 @@ def main(argv=None):
     for path in args.notebooks:
         n_errors = run(path, args.timeout)
         print(f"{path}: {'ok' if not n_errors else f'{n_errors} error output(s)'}")
+        warning = renew_text_twin(path)
+        if warning:
+            print(f"warning: {warning}")
         failed += bool(n_errors)
     return 1 if failed else 0
 
