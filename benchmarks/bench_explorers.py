@@ -20,7 +20,7 @@ The initialization explorer's most expensive setting (width 1024, depth 30) is m
 states, labelled in the table: PREFETCHED, its weights drawn ahead (what the explorer does in the
 background after its first figure, within its memory budget), and COLD, none drawn yet and the
 freed memory given back to the system (a move to width 1024 right after the explorer appeared,
-in a new kernel): its 31 million random numbers are drawn during the move.
+in a new kernel): its 31 million random numbers are drawn during the move, by two threads.
 """
 
 import argparse
@@ -61,7 +61,7 @@ def cases(quick):
         pass
 
     def wide_weights_drawn():  # what the explorer draws ahead after its first figure (or an earlier visit)
-        weight = E._LAYER_WEIGHTS.layers("he_normal", deep["width"], deep["depth"], seed=3)
+        weight, _ = E._LAYER_WEIGHTS.layers("he_normal", deep["width"], deep["depth"], seed=3)
         for layer in range(1, deep["depth"] + 1):
             weight(layer)
 
@@ -193,14 +193,17 @@ def main(argv=None):
         wall_total = statistics.median(c + d for c, d, _, _ in times)
         cpu_total = statistics.median(c + d for _, _, c, d in times)
         target = TARGETS_MS[kind]
+        # The COLD move draws on both cores at once: its CPU time is the work of two threads, not a wait.
+        cpu_verdict = "2 threads" if "COLD" in description else "met" if cpu_total < target else "not met"
         print(f"{name:<15} {kind:<15} {description:<52} {wall_c:7.0f} {wall_d:6.0f} {wall_total:6.0f}"
               f" | {cpu_c:12.0f} {cpu_d:6.0f} {cpu_total:6.0f} | {target} ms: "
-              f"{'met' if wall_total < target else 'not met'}, {'met' if cpu_total < target else 'not met'}")
+              f"{'met' if wall_total < target else 'not met'}, {cpu_verdict}")
     wall = sum(c + d for times in samples for c, d, _, _ in times)
     cpu = sum(c + d for times in samples for _, _, c, d in times)
     print(f"\nthis process got {cpu / wall:.0%} of a core while measuring (CPU time / wall time; the work is "
           "single-threaded, so on a quiet machine the two are about equal, except for the COLD move, whose "
-          "weights are drawn in a second thread while the first layers multiply: its CPU time is the sum of both)")
+          "weights are drawn by two threads at once while the first layers multiply: its CPU time is the sum "
+          "of both, and only its wall time is compared with the target)")
 
 
 if __name__ == "__main__":

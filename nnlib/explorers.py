@@ -285,8 +285,10 @@ def init_signals(depth=10, width=256, activation="tanh", init="xavier_normal", s
     same layers: ``dL/dS_l = f'(S_l) * dL/dH_l`` and ``dL/dH_{l-1} = dL/dS_l @ W_l.T``.
 
     init : an :mod:`nnlib.init` name (``"normal"`` is 0.01 * randn) or an initializer function.
-    seed : the input uses ``default_rng(seed)``, the weights ``seed + 1`` and the gradient
-        ``seed + 2`` (with seed 2 these are chapter 5's seeds).
+    seed : the input uses ``default_rng(seed)`` and the gradient ``default_rng(seed + 2)``. Layer
+        ``l``'s weights come from its own generator, child ``l - 1`` of
+        ``default_rng(seed + 1).spawn(depth)``: a deeper stack keeps the layers of a shallower one,
+        and two threads can draw two layers at once (see ``nnlib._explorer_weights``).
 
     Returns a dict with ``act_std`` and ``grad_std`` (depth,), the standard deviations of every
     ``H_l`` and every ``dL/dS_l``; ``shown``, the layer numbers kept for plotting (at most
@@ -299,20 +301,21 @@ def init_signals(depth=10, width=256, activation="tanh", init="xavier_normal", s
     if depth < 1 or width < 1:
         raise ValueError(f"init_signals: depth and width must be at least 1, got depth={depth}, width={width}.")
     f, f_backward = _ACTIVATION_BACKWARD[activation]
-    weight = _LAYER_WEIGHTS.layers(init, width, depth, seed + 1)  # weight(l) is W_l
+    weight, factor = _LAYER_WEIGHTS.layers(init, width, depth, seed + 1)  # factor * weight(l) is W_l
+    multiplier = factor * scale
     H = np.random.default_rng(seed).standard_normal((n_samples, width))
     pre = []
     act_std = np.empty(depth)
     shown = _shown_layers(depth, max_shown)
     activations = []
     # scale 3 with ReLU over 30 layers may overflow: that is the lesson. One BLAS thread: see
-    # _single_blas_thread. H @ (scale * W) is computed as scale * (H @ W): the same up to rounding,
-    # without a scaled copy of every weight matrix.
+    # _single_blas_thread. H @ (multiplier * Z) is computed as multiplier * (H @ Z): the same up to
+    # rounding, without a scaled copy of every weight matrix.
     with np.errstate(all="ignore"), _single_blas_thread():
         for layer in range(1, depth + 1):
             S = H @ weight(layer)
-            if scale != 1.0:
-                S *= scale
+            if multiplier != 1.0:
+                S *= multiplier
             H = f(S)
             pre.append(S)
             act_std[layer - 1] = H.std()
@@ -328,16 +331,16 @@ def init_signals(depth=10, width=256, activation="tanh", init="xavier_normal", s
                 gradients[shown.index(layer)] = dS
             if layer > 1:  # dL/dH_0, the gradient of the input, is not shown
                 grad = dS @ weight(layer).T
-                if scale != 1.0:
-                    grad *= scale
+                if multiplier != 1.0:
+                    grad *= multiplier
     return {"act_std": act_std, "grad_std": grad_std, "shown": shown, "activations": activations,
             "gradients": gradients, "depth": depth, "width": width, "activation": activation,
             "init": init if isinstance(init, str) else getattr(init, "__name__", "custom"), "scale": scale}
 
 
 def init_summary(signals):
-    """One line, e.g. ``"depth 10, width 256, tanh, Xavier x 1.00: activation std 0.628 (layer 1)
-    -> 0.226 (layer 10); gradient dL/dS std 0.266 (layer 1) <- 0.95 (layer 10)"``."""
+    """One line, e.g. ``"depth 10, width 256, tanh, Xavier x 1.00: activation std 0.627 (layer 1)
+    -> 0.228 (layer 10); gradient dL/dS std 0.269 (layer 1) <- 0.949 (layer 10)"``."""
     a, g, d = signals["act_std"], signals["grad_std"], signals["depth"]
     return (f"depth {d}, width {signals['width']}, {signals['activation']}, "
             f"{_scheme_label(signals['init'])} x {signals['scale']:.2f}: "
@@ -376,38 +379,47 @@ class _InitFigure:
     shown layer, built once for a number of columns; ``update(signals)`` changes data and texts.
 
     Every panel of a row shares one range, so each histogram is drawn in units of that range
-    (-1 to 1) and only the tick labels of the first column change with it.
+    (-1 to 1) and only the tick labels of the first column change with it. matplotlib's Axis
+    objects were a third of the drawing time of 20 panels, so the three ticks, their labels and
+    the axis labels are plain artists, where an Axis would put them.
     """
 
     def __init__(self, fig, n_cols):
-        from matplotlib.ticker import NullFormatter
+        from matplotlib.lines import TICKDOWN
+        from matplotlib.transforms import blended_transform_factory
 
         self.fig = fig
         self.axes = fig.subplots(2, n_cols, squeeze=False)
         edges = np.linspace(-1.0, 1.0, _HISTOGRAM_BINS + 1)
         self.stairs = np.empty(self.axes.shape, dtype=object)
+        self.tick_labels = []  # per row, the three labels of the first column
         for r, label in enumerate(_INIT_ROWS):
             for c in range(n_cols):
                 ax = self.axes[r, c]
                 self.stairs[r, c] = ax.stairs(np.zeros(_HISTOGRAM_BINS), edges, fill=True, color="tab:blue")
                 ax.set_xlim(-1.05, 1.05)
-                ax.set_xlabel(label, fontsize=7)
+                ax.xaxis.set_visible(False)
+                ax.yaxis.set_visible(False)  # counts differ wildly between panels; the shape is what matters
+                below = blended_transform_factory(ax.transData, ax.transAxes)  # x in data, y in the Axes
+                ax.plot([-1.0, 0.0, 1.0], [0.0, 0.0, 0.0], transform=below, linestyle="none", marker=TICKDOWN,
+                        markersize=3.5, markeredgewidth=0.8, color="black", clip_on=False)
                 # One x-range per row, labelled once (long labels would overlap in every panel).
-                ax.set_xticks([-1.0, 0.0, 1.0])
-                if c:
-                    ax.xaxis.set_major_formatter(NullFormatter())
-                ax.tick_params(labelsize=6)
-                ax.set_yticks([])  # counts differ wildly between panels; the shape is what matters
-            self.axes[r, 0].set_ylabel("count", fontsize=8)
+                if c == 0:
+                    self.tick_labels.append([ax.annotate("", (x, 0.0), xycoords=below, xytext=(0, -7),
+                                                         textcoords="offset points", ha="center", va="top",
+                                                         fontsize=6) for x in (-1.0, 0.0, 1.0)])
+                ax.annotate(label, (0.5, 0.0), xycoords="axes fraction", xytext=(0, -18), textcoords="offset points",
+                            ha="center", va="top", fontsize=7)
+            self.axes[r, 0].annotate("count", (0.0, 0.5), xycoords="axes fraction", xytext=(-4, 0),
+                                     textcoords="offset points", ha="right", va="center", rotation=90, fontsize=8)
         fig.subplots_adjust(left=0.03, right=0.99, bottom=0.12, top=0.82, wspace=0.15, hspace=0.9)
 
     def update(self, signals):
-        from matplotlib.ticker import FixedFormatter
-
         rows = [(signals["activations"], signals["act_std"]), (signals["gradients"], signals["grad_std"])]
         for r, (arrays, stds) in enumerate(rows):
             limit, counts, labels = _row_histograms(arrays, [stds[layer - 1] for layer in signals["shown"]])
-            self.axes[r, 0].xaxis.set_major_formatter(FixedFormatter([f"{-limit:.2g}", "0", f"{limit:.2g}"]))
+            for text, value in zip(self.tick_labels[r], (f"{-limit:.2g}", "0", f"{limit:.2g}")):
+                text.set_text(value)
             for c, (layer, count, label) in enumerate(zip(signals["shown"], counts, labels)):
                 ax = self.axes[r, c]
                 self.stairs[r, c].set_data(values=count)
@@ -467,11 +479,11 @@ def init_explorer(depth=10, width=256, activation="tanh", init="xavier_normal", 
 
     def prepare(values):
         """Draw the weights of every width the slider reaches, widest first, to the deepest depth,
-        one matrix a step, in the memory left free (see _LayerWeights): the first visit of width
-        1024 at depth 30 then costs no drawing of random numbers."""
+        two matrices a step (one per core), in the memory left free (see _LayerWeights): the first
+        visit of width 1024 at depth 30 then costs no drawing of random numbers."""
         depth_max = controls["depth"].max
         for width in sorted(controls["width"].options, reverse=True):
-            while _LAYER_WEIGHTS.draw_ahead(values["init"], width, depth_max, seed + 1):  # as init_signals does
+            while _LAYER_WEIGHTS.draw_ahead(values["init"], width, depth_max, seed + 1, threads=2):  # as init_signals does
                 yield
 
     # A cached result holds up to 20 arrays of 128,000 values (20 MB): keep a few.

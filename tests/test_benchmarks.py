@@ -101,10 +101,12 @@ def test_explorer_benchmark_quick_run():
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "logical cores" in out and out.count("load average") == 2 and "of a core while measuring" in out
-    rows = [line for line in out.splitlines() if line.endswith("met")]
+    rows = [line for line in out.splitlines() if " ms: " in line]  # "... | 500 ms: met, met"
     explorers = [row.split("  ")[0] for row in rows]
     assert explorers == ["learning rate"] * 2 + ["initialization"] * 5 + ["dropout"] * 3, out
     assert sum("PREFETCHED" in row for row in rows) == 1 and sum("COLD" in row for row in rows) == 1, out
+    for row in rows:  # the COLD move's CPU time is two threads' work: only its wall time has a verdict
+        assert row.endswith(", 2 threads" if "COLD" in row else "met"), row
     for row in rows:
         wall, cpu = row.split("|")[:2]
         assert len(wall.split()[-3:]) == 3 and all(float(v) >= 0 for v in wall.split()[-3:]), row

@@ -12,6 +12,7 @@ import pytest
 
 import nnlib
 from nnlib import explorers as E
+from nnlib import _explorer_weights as weights
 from nnlib import _explorer_widgets as W
 from nnlib.losses import softmax_cross_entropy
 
@@ -101,9 +102,9 @@ def _signals_with_nnlib_layers(depth, width, activation, init, scale, seed=2, n=
     def scaled(fan_in, fan_out, rng, dtype=np.float64):
         return scale * base(fan_in, fan_out, rng=rng, dtype=dtype)
 
-    rng = np.random.default_rng(seed + 1)
+    layer_rngs = np.random.default_rng(seed + 1).spawn(depth)  # one generator per layer
     layers = []
-    for _ in range(depth):
+    for rng in layer_rngs:
         layers += [nnlib.Dense(width, width, init=scaled, rng=rng), nnlib.layers.make_activation(activation)]
     net = nnlib.Sequential(layers)
     out = np.random.default_rng(seed).standard_normal((n, width))
@@ -354,7 +355,7 @@ def test_a_failing_update_is_reported_in_the_summary_line(widgets):
 @pytest.mark.parametrize("init", ["normal", "lecun_normal", "xavier_normal", "he_normal", "he", "glorot"])
 def test_normal_factors_are_the_initializers(init):
     """The explorer's schemes share one stack of standard normals: factor * Z must be, bit for bit,
-    what nnlib.init draws (chapter 5's numbers depend on it)."""
+    what nnlib.init draws (so the explorer shows nnlib's initializers, not an imitation)."""
     for width in [1, 16, 64, 128, 256, 512, 1024]:
         expected = nnlib.init.get_initializer(init)(width, width, rng=np.random.default_rng(5))
         Z = np.random.default_rng(5).standard_normal((width, width))
@@ -363,8 +364,13 @@ def test_normal_factors_are_the_initializers(init):
 
 
 def _he_normal_stack(width, depth, seed):
-    rng = np.random.default_rng(seed)
-    return [nnlib.init.he_normal(width, width, rng=rng) for _ in range(depth)]
+    return [nnlib.init.he_normal(width, width, rng=rng) for rng in np.random.default_rng(seed).spawn(depth)]
+
+
+def test_layer_generators_are_the_children_of_spawn():
+    children = np.random.default_rng(7).spawn(5)
+    for layer in (1, 3, 5):
+        assert weights.layer_rng(7, layer).random(3).tobytes() == children[layer - 1].random(3).tobytes()
 
 
 def test_layer_weights_are_shared_between_depths_and_schemes():
@@ -376,8 +382,8 @@ def test_layer_weights_are_shared_between_depths_and_schemes():
     cache.get("xavier_normal", 16, 2, seed=7)  # the same standard normals, another factor
     cache.get("he_normal", 16, 2, seed=7)
     assert list(cache.stacks.values()) == [stack] and len(stack) == 3  # nothing new drawn
-    rng = np.random.default_rng(7)
-    uniform = [nnlib.init.he_uniform(16, 16, rng=rng) for _ in range(2)]  # not a factor scheme: its own stack
+    uniform = [nnlib.init.he_uniform(16, 16, rng=rng)  # not a factor scheme: its own stack
+               for rng in np.random.default_rng(7).spawn(2)]
     for got, want in zip(cache.get("he_uniform", 16, 2, seed=7), uniform):
         assert got.tobytes() == want.tobytes()
     assert len(cache.stacks) == 2
@@ -396,20 +402,20 @@ def test_layer_weights_drop_the_narrowest_first_and_draw_them_again_the_same():
     cache.get("he_normal", 16, 4, seed=7)
     cache.get("he_normal", 8, 8, seed=7)  # eight of width 8 take the room of two of width 16
     assert len(cache.stacks[("standard normal", 16, 7)]) == 2
-    again = cache.get("he_normal", 16, 4, seed=7)  # drawn again from where the generator was then
+    again = cache.get("he_normal", 16, 4, seed=7)  # drawn again from the same layer generators
     for got, want in zip(again, narrow):
         assert got.tobytes() == want.tobytes()
 
 
-def test_layer_weights_drawn_by_two_threads_are_one_stream():
+def test_layer_weights_drawn_by_three_threads_are_those_of_the_layer_generators():
     import threading
 
     cache = E._LayerWeights()
     cache.THREAD_FROM = 1  # a thread draws ahead even for these small matrices
-    weight = cache.layers("he_normal", 64, 40, seed=7)
+    weight, factor = cache.layers("he_normal", 64, 40, seed=7)
     helper = threading.Thread(target=lambda: [cache.draw_ahead("he_normal", 64, 40, seed=7) for _ in range(40)])
     helper.start()  # a third thread, as the explorer's drawing ahead
-    got = [weight(layer).copy() for layer in range(1, 41)]
+    got = [factor * weight(layer) for layer in range(1, 41)]
     helper.join()
     for layer, (g, want) in enumerate(zip(got, _he_normal_stack(64, 40, seed=7)), start=1):
         assert g.tobytes() == want.tobytes(), layer
@@ -504,9 +510,9 @@ def test_init_explorer_draws_the_weights_ahead_in_its_memory_budget(widgets, mon
     stacks = {key[1]: stack for key, stack in E._LAYER_WEIGHTS.stacks.items()}
     assert len(stacks[1024]) == 4  # widest first: 4 x 8 MiB fit beside the 5 MiB of width 256
     assert 35 * 2**20 < E._LAYER_WEIGHTS.nbytes() <= 40 * 2**20
-    rng = np.random.default_rng(3)  # init_signals' weight seed, drawn in order
-    for Z in stacks[1024].matrices:
-        assert Z.tobytes() == rng.standard_normal((1024, 1024)).tobytes()
+    assert sorted(stacks[1024].matrices) == [0, 1, 2, 3]  # the first layers
+    for k, rng in enumerate(np.random.default_rng(3).spawn(4)):  # init_signals' weight seed
+        assert stacks[1024].matrices[k].tobytes() == rng.standard_normal((1024, 1024)).tobytes()
     explorer.close()
 
 
