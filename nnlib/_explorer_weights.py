@@ -208,7 +208,7 @@ class _LayerWeights:
         stack, _, key = self._stack(init, width, seed)
         if key is None:
             return False
-        helpers = [threading.Thread(target=stack.draw_next, args=(range(depth),), name="nnlib-init-weights",
+        helpers = [threading.Thread(target=_draw_quietly, args=(stack, range(depth), 1), name="nnlib-init-weights",
                                     daemon=True) for _ in range(min(threads, fit) - 1)]
         for helper in helpers:
             helper.start()
@@ -218,12 +218,14 @@ class _LayerWeights:
         return drawn
 
 
-def _draw_quietly(stack, order):
-    """Draw the matrices of ``stack`` in ``order`` until each is drawn or being drawn (in a thread:
-    a failure is left to the caller, who draws the matrix again itself and sees the error)."""
+def _draw_quietly(stack, order, at_most=None):
+    """Draw the matrices of ``stack`` in ``order`` until each is drawn or being drawn, or ``at_most``
+    of them (in a thread: a failure is left to whoever needs the matrix, who draws it again and sees
+    the error)."""
     try:
-        while stack.draw_next(order):
-            pass
+        drawn = 0
+        while (at_most is None or drawn < at_most) and stack.draw_next(order):
+            drawn += 1
     except Exception:  # noqa: BLE001 - see above
         pass
 
