@@ -224,25 +224,15 @@ def _ce_loss_scales(n, c):
 
 
 def _ce_grad_variants(logits, y):
-    n, c = logits.shape
+    """Sheet 2's mistakes in (probs - onehot) / N, with probs = softmax(logits), and one more that
+    only a gradient from the logits can make."""
+    from .ex02_softmax import _scebw_variants  # here: ex02_softmax imports this module
+
     probs = F.softmax(logits)
-    onehot = np.eye(c)[y]
-
-    def columns():
-        d = probs.copy()
-        d[:, y] -= 1
-        return d / n
-
-    return [
-        (columns, "d[:, y] -= 1 changes whole columns. Subtract 1 once per row, at the correct "
-                  "class: d[np.arange(N), y] -= 1."),
-        (lambda: probs / n - onehot, "Divide the whole difference by N: (probs - onehot) / N."),
-        (lambda: probs / n, "Subtract the one-hot labels: (softmax(z) - onehot(y)) / N."),
-        (lambda: (probs - 1) / n, "Subtract 1 only at the correct class of each row."),
-        (lambda: (probs - np.eye(c)[probs.argmax(axis=1)]) / n,
-         "Use the labels y, not the most probable class."),
-        (lambda: (np.log(probs) - onehot) / n, "The gradient uses the probabilities "
-                                               "softmax(z), not the log-probabilities."),
+    onehot = np.eye(logits.shape[1])[y]
+    return _scebw_variants(probs, y) + [
+        (lambda: (np.log(probs) - onehot) / len(y), "The gradient uses the probabilities "
+                                                    "softmax(z), not the log-probabilities."),
     ]
 
 
