@@ -62,3 +62,36 @@ def _check_uses_rng(t, make_args, what, key=None):
         t.fail("generators with different seeds gave the same result: the function ignores rng.",
                hint="Use the rng passed in. A generator created inside the function with a fixed "
                     "seed, or np.random.seed(...), makes every call return the same numbers.")
+
+
+class _Raised:
+    """What a call that raised returned instead: the learner's exception, for a case that expects one."""
+
+    def __init__(self, exc):
+        self.exc = exc
+
+
+def _call_expecting_error(t, *args):
+    """Call the learner's function; an exception comes back as a _Raised instead of failing."""
+    fn = t.fn
+
+    def catching(*a):
+        try:
+            return fn(*a)
+        except Exception as exc:  # the learner's exception is what this case checks
+            return _Raised(exc)
+    t.fn = catching
+    try:
+        return t.call(*args)
+    finally:
+        t.fn = fn
+
+
+def _expect_value_error(t, out, hint, what="the call", returned="returned normally"):
+    """Fail unless ``out`` is a raised ValueError (a _Raised); return the error's message.
+    ``returned`` says what the call did instead of raising ("returned parameters")."""
+    if not isinstance(out, _Raised):
+        t.fail(f"{what} {returned} instead of raising ValueError.", hint=hint)
+    if not isinstance(out.exc, ValueError):
+        t.fail(f"{what} raised {type(out.exc).__name__} ({out.exc}), expected ValueError.", hint=hint)
+    return str(out.exc)

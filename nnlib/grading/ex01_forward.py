@@ -7,7 +7,8 @@ import re
 import numpy as np
 
 from .. import functional as F
-from .common import _F32, _SIGMAS, _check_uses_rng, _rng, _same
+from .common import (_F32, _SIGMAS, _call_expecting_error, _check_uses_rng, _expect_value_error, _Raised, _rng,
+                     _same)
 from .registry import exercise
 from .tester import _Errored
 
@@ -208,27 +209,6 @@ def _check_forward_out(t, out, X, params, layers):
         ])
 
 
-class _Raised:
-    def __init__(self, exc):
-        self.exc = exc
-
-
-def _call_expecting_error(t, *args):
-    """Call the learner's function; an exception comes back as a _Raised instead of failing."""
-    fn = t.fn
-
-    def catching(*a):
-        try:
-            return fn(*a)
-        except Exception as exc:  # the learner's exception is what this case checks
-            return _Raised(exc)
-    t.fn = catching
-    try:
-        return t.call(*args)
-    finally:
-        t.fn = fn
-
-
 @exercise("forward_network", args=("X", "params", "layers"), chapter="01_forward_propagation",
           shape_hint="X is (N, input_dim of layer 1); W{l} is (input_dim, output_dim) and b{l} "
                      "(output_dim,) of layer l; Z = A_prev @ W + b is (N, output_dim).")
@@ -287,13 +267,7 @@ def _check_mismatch(t):
     validate = ("Before the loop, compare every layer's input_dim with the output_dim of the "
                 "layer before it and raise ValueError(f\"layer {l} has input_dim ..., but layer "
                 "{l - 1} has output_dim ...\").")
-    if not isinstance(out, _Raised):
-        t.fail("the call returned normally instead of raising ValueError.", hint=validate)
-    msg = str(out.exc)
-    if not isinstance(out.exc, ValueError):
-        t.fail(f"the call raised {type(out.exc).__name__} ({msg}), expected ValueError.",
-               hint="Raise ValueError for a description that does not fit: "
-                    "raise ValueError(f\"layer {l} has input_dim ..., but ...\").")
+    msg = _expect_value_error(t, out, hint=validate)
     named = [bool(re.search(rf"(?<![\d.]){v}(?![\d.])", msg)) for v in ("9", "7")]
     layer = re.search(r"(?<![\d.])[34](?![\d.])", msg)
     if not all(named) or not layer:
@@ -306,11 +280,7 @@ def _check_mismatch(t):
     layers = layers[:1]
     out = _call_expecting_error(t, _rng(216).normal(size=(2, 4)), _network_params(layers, 116),
                                 layers)
-    if not isinstance(out, _Raised) or not isinstance(out.exc, ValueError):
-        got = (f"raised {type(out.exc).__name__}" if isinstance(out, _Raised)
-               else "returned normally")
-        t.fail(f"the call {got}, expected ValueError.",
-               hint="Compare X.shape[1] with layers[0]['input_dim'] and raise ValueError.")
+    _expect_value_error(t, out, hint="Compare X.shape[1] with layers[0]['input_dim'] and raise ValueError.")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -434,12 +404,9 @@ def _check_init_network(t):
     t.case("a description that does not fit: layer 3 gives 7 values, layer 4 expects 9",
            layers=_describe_layers(layers))
     out = _call_expecting_error(t, layers, _rng(174))
-    if not isinstance(out, _Raised) or not isinstance(out.exc, ValueError):
-        got = (f"raised {type(out.exc).__name__}" if isinstance(out, _Raised)
-               else "returned parameters")
-        t.fail(f"the call {got}, expected ValueError.",
-               hint="Check the description as forward_network does (1.4): W4 of shape (9, 2) "
-                    "could never take layer 3's 7 outputs.")
+    _expect_value_error(t, out, returned="returned parameters",
+                        hint="Check the description as forward_network does (1.4): W4 of shape (9, 2) "
+                             "could never take layer 3's 7 outputs.")
 
 
 def _flat_params(out):

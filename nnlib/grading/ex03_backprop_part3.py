@@ -15,7 +15,7 @@ import re
 import numpy as np
 
 from .. import functional as F
-from .common import _F32, _SIGMAS, _fmt, _rng
+from .common import _F32, _SIGMAS, _expect_value_error, _fmt, _Raised, _rng
 from .registry import exercise
 from .tester import _Errored
 
@@ -27,11 +27,6 @@ _STORE_X = ("Store the input on every forward call (self.x = x), so that backwar
             "of the latest forward.")
 _OWN_STATE = ("Keep the cache on the object (self.x = x, self.mask = ...), not in a class "
               "attribute or a global variable shared by every layer.")
-
-
-class _Raised:
-    def __init__(self, exc):
-        self.exc = exc
 
 
 class _Catching:
@@ -215,12 +210,7 @@ def _check_shape_error(t):
     advice = ('Check at the start of forward: if x.ndim != 2 or x.shape[1] != self.W.shape[0]: '
               'raise ValueError(f"Dense: input of shape {x.shape} does not fit W of shape '
               '{self.W.shape}").')
-    if not isinstance(out, _Raised):
-        t.fail("forward returned normally instead of raising ValueError.", hint=advice)
-    msg = str(out.exc)
-    if not isinstance(out.exc, ValueError):
-        t.fail(f"forward raised {type(out.exc).__name__} ({msg}), expected ValueError.",
-               hint=advice)
+    msg = _expect_value_error(t, out, hint=advice, what="forward")
     flat = msg.replace(" ", "")
     if "dense" not in msg.lower() or "(4,5)" not in flat or not (
             "(3,2)" in flat or re.search(r"\(N,3\)", flat)):
