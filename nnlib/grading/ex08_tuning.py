@@ -277,10 +277,12 @@ _EARLY_STOPPING_MISTAKES = [
      "the loss improves."),
     (lambda v, p: _early_stopping_variant(v, p, start=1),
      "Both epochs are one too high: count epochs from 0, as enumerate(val_losses) does."),
-    (_global_argmin,
-     "best_epoch is the lowest loss of the whole list, including epochs after training would "
-     "have stopped. Early stopping cannot see the future: walk through the epochs in order and "
-     "stop when patience runs out."),
+    *[(variant,
+       "best_epoch is the lowest loss of the whole list, including epochs after training would "
+       "have stopped. Early stopping cannot see the future: walk through the epochs in order and "
+       "stop when patience runs out; the best epoch is the lowest loss up to the stop.")
+      for variant in (_global_argmin,  # with the stop at the end, or at the right epoch:
+                      lambda v, p: (_global_argmin(v, p)[0], _early_stopping_variant(v, p)[1]))],
     (lambda v, p: (_early_stopping_variant(v, p)[1],) * 2,
      "best_epoch is the epoch with the lowest loss so far, not the epoch where training stopped."),
 ]
@@ -353,10 +355,10 @@ def _check_update_ratio(t):
                      (np.linalg.norm(a64) / np.linalg.norm(b64),
                       "This is the ratio of the two norms, close to 1 for any small step. Take the "
                       "norm of the difference: norm(W_after - W_before) / norm(W_before)."),
-                     ((np.linalg.norm(a64) - np.linalg.norm(b64)) / np.linalg.norm(b64),
-                      "The difference of the norms is not the norm of the difference: a step can "
-                      "change the weights without changing their norm. norm(W_after - W_before) / "
-                      "norm(W_before)."),
+                     *[(sign * (np.linalg.norm(a64) - np.linalg.norm(b64)) / np.linalg.norm(b64),
+                        "The difference of the norms is not the norm of the difference: a step can "
+                        "change the weights without changing their norm. norm(W_after - W_before) / "
+                        "norm(W_before).") for sign in (1.0, -1.0)],  # abs() gives one of the two
                      (np.linalg.norm(d) / np.linalg.norm(a64),
                       "Divide by the norm of the weights before the step, W_before."),
                      (np.sum(d ** 2) / np.sum(b64 ** 2),
@@ -485,6 +487,15 @@ def _check_random_search(t):
 
     _check_uses_rng(t, lambda rng: (_Evaluate(), 20, rng), "random_search",
                     key=lambda out: [tuple(float(v) for v in row) for row in out[1]])
+    t.case("lr and reg both come from rng: another seed gives other values of each")
+    first, second = (np.array([[float(row[0]), float(row[1])] for row in t.call(_Evaluate(), 20, _rng(seed))[1]])
+                     for seed in (7, 8))
+    for column, name in ((0, "lr"), (1, "reg")):
+        if np.array_equal(first[:, column], second[:, column]):
+            t.fail(f"the {name} values are the same for two different seeds: only the other "
+                   "hyperparameter is random.",
+                   hint=f"Draw {name} from rng as well, log-uniformly in its range, a new value for "
+                        "every trial: a fixed list such as np.logspace is a grid, not a random search.")
 
 
 def _check_search_ranges(t, rows):

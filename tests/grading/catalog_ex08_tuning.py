@@ -330,6 +330,13 @@ def early_stopping_ok_while(val_losses, patience):
 
 
 @case("early_stopping", False, hint=r"cannot see the future")
+def early_stopping_bad_best_of_all_epochs(val_losses, patience):
+    stop = early_stopping_ok_loop(val_losses, patience)[1]  # the right stop, but the best of the whole list
+    losses = np.where(np.isnan(np.asarray(val_losses, dtype=float)), np.inf, val_losses)
+    return int(np.argmin(losses)), stop
+
+
+@case("early_stopping", False, hint=r"cannot see the future")
 def early_stopping_bad_global_argmin(val_losses, patience):
     losses = np.where(np.isnan(val_losses), np.inf, val_losses)
     return int(np.argmin(losses)), len(val_losses) - 1
@@ -437,6 +444,11 @@ def update_ratio_ok_float64(W_before, W_after):
     return np.linalg.norm(before - after, "fro") / np.linalg.norm(before, "fro")
 
 
+@case("update_ratio", False, hint=r"difference of the norms")
+def update_ratio_bad_abs_norm_difference(W_before, W_after):
+    return abs(np.linalg.norm(W_after) - np.linalg.norm(W_before)) / np.linalg.norm(W_before)
+
+
 @case("update_ratio", False, hint=r"ratio of the two norms")
 def update_ratio_bad_norm_ratio(W_before, W_after):
     return float(np.linalg.norm(W_after) / np.linalg.norm(W_before))
@@ -538,6 +550,24 @@ def random_search_bad_grid(evaluate, n_trials, rng, lr_range=(1e-4, 1.0), reg_ra
     grid = itertools.product(np.logspace(*np.log10(lr_range), side),
                              np.logspace(*np.log10(reg_range), side))
     trials = [(lr, reg, evaluate(lr, reg)) for lr, reg in itertools.islice(grid, n_trials)]
+    return max(trials, key=lambda trial: trial[2]), trials
+
+
+@case("random_search", False, hint=r"the lr values are the same for two different seeds")
+def random_search_bad_lr_grid(evaluate, n_trials, rng, lr_range=(1e-4, 1.0), reg_range=(1e-6, 1e-1)):
+    lrs = np.logspace(*np.log10(lr_range), n_trials)  # evenly spread, distinct, but not random
+    regs = 10 ** rng.uniform(*np.log10(reg_range), size=n_trials)
+    trials = [(lr, reg, evaluate(lr, reg)) for lr, reg in zip(lrs, regs)]
+    return max(trials, key=lambda trial: trial[2]), trials
+
+
+@case("random_search", True)
+def random_search_ok_shuffled_strata(evaluate, n_trials, rng, lr_range=(1e-4, 1.0), reg_range=(1e-6, 1e-1)):
+    # One draw in each of n_trials equal slices of every log range, shuffled (Latin hypercube sampling).
+    def strata(low, high):
+        u = (rng.permutation(n_trials) + rng.random(n_trials)) / n_trials
+        return 10 ** (np.log10(low) + u * np.log10(high / low))
+    trials = [(lr, reg, evaluate(lr, reg)) for lr, reg in zip(strata(*lr_range), strata(*reg_range))]
     return max(trials, key=lambda trial: trial[2]), trials
 
 
