@@ -61,7 +61,8 @@ def _check_uses_rng(t, make_args, what, key=None):
     if _same(a, d):
         t.fail("generators with different seeds gave the same result: the function ignores rng.",
                hint="Use the rng passed in. A generator created inside the function with a fixed "
-                    "seed, or np.random.seed(...), makes every call return the same numbers.")
+                    "seed, np.random.seed(...), or no random draw at all (a grid such as np.linspace "
+                    "or np.logspace) makes every call return the same numbers.")
 
 
 class _Raised:
