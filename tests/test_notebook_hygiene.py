@@ -40,6 +40,18 @@ def test_each_kind_of_problem_is_named(tmp_path):
         assert expected in problems, f"{expected!r} not reported:\n{problems}"
 
 
+def test_a_timing_cell_stores_its_figure_only(tmp_path):
+    timed = new_code_cell("print(time.perf_counter() - start)", execution_count=1,
+                          metadata={"tags": ["timing", "nbval-ignore-output"]})
+    timed.outputs = [new_output("stream", name="stdout", text="0.0123 s\n")]
+    untagged = new_code_cell("plot(times)", execution_count=2, metadata={"tags": ["timing"]})
+    untagged.outputs = [new_output("display_data", data={"image/png": "iVBOR", "text/plain": "<Figure>"})]
+    problems = "\n".join(check_notebooks.problems_of(_write(tmp_path / "chapters" / "01_x.ipynb", [timed, untagged])))
+    assert "cell 1: a cell tagged 'timing' stores printed output" in problems
+    assert "cell 2: a cell tagged 'timing' must also be tagged 'nbval-ignore-output'" in problems
+    assert "cell 2: a cell tagged 'timing' stores" not in problems  # a figure is kept
+
+
 def test_an_exercise_sheet_with_outputs_is_reported(tmp_path):
     cell = new_code_cell("check('sigmoid', sigmoid)", execution_count=3)
     cell.outputs = [new_output("stream", name="stdout", text="passed\n")]

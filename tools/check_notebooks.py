@@ -11,6 +11,9 @@ Checks, for every chapter and solution notebook (stored with outputs):
   model ids in outputs (they change on every run and mean nothing without a kernel);
 * no error outputs, and no text output showing a memory address (``at 0x7f...``) or a path of
   the maintainer's machine (``/home/...``, ``/tmp/...``): they differ on every machine;
+* no printed output in a cell tagged ``timing`` (only its figures are stored: a time belongs to
+  the machine that measured it), and every cell tagged ``timing`` is also tagged
+  ``nbval-ignore-output`` (a run prints what the stored notebook does not hold);
 
 and for every exercise sheet: no outputs and no execution counts (a learner starts from a clean
 sheet; ``tools/make_exercises.py`` writes them so).
@@ -62,6 +65,13 @@ def problems_of(path):
             if cell.outputs or cell.execution_count is not None:
                 found.append(f"{where}: an exercise sheet is stored without outputs or execution counts")
             continue
+        tags = cell.metadata.get("tags", [])
+        if "timing" in tags:
+            if "nbval-ignore-output" not in tags:
+                found.append(f"{where}: a cell tagged 'timing' must also be tagged 'nbval-ignore-output'")
+            if any("image/png" not in output.get("data", {}) for output in cell.outputs):
+                found.append(f"{where}: a cell tagged 'timing' stores printed output (timings belong to the "
+                             "machine that ran it; re-run it with tools/run_notebook.py)")
         for output in cell.outputs:
             if output.get("output_type") == "error":
                 found.append(f"{where}: error output {output.get('ename')}: {output.get('evalue', '')[:80]}")

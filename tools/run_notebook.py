@@ -8,7 +8,8 @@ This is how a maintainer updates a chapter after editing it: the stored outputs 
 learner reads on GitHub and what CI compares (nbval) when it re-runs the notebook. The
 notebook is executed with its working directory set to its own folder, with the kernel
 ``python3``; volatile metadata (execution timings) is dropped so that re-running an unchanged
-chapter leaves the file byte-for-byte the same.
+chapter leaves the file byte-for-byte the same, and a cell tagged ``timing`` keeps its figures
+but not its printed timings.
 """
 
 import argparse
@@ -19,6 +20,9 @@ import nbformat
 from nbclient import NotebookClient
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+#: A cell that times something: its figure is stored, its printed timings are not (they belong to
+#: the machine that ran it; tools/check_notebooks.py enforces this). Tag it nbval-ignore-output too.
+TIMING_TAG = "timing"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
@@ -30,6 +34,8 @@ def normalize(nb):
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         cell.metadata.pop("ExecuteTime", None)
+        if TIMING_TAG in cell.metadata.get("tags", []):
+            cell.outputs = [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
         for output in cell.get("outputs", []):
             # A live widget's model id is new on every run and means nothing without a kernel;
             # the text/plain line beside it is what GitHub and an untrusted notebook show.
