@@ -208,6 +208,11 @@ def _check_running(t, rm, rv, rm_before, rv_before, ref_mean, ref_var, x, m):
                hint="Update them in place, so that the caller's arrays change: "
                     "running_mean[...] = momentum * running_mean + (1 - momentum) * mean (or *= "
                     "and +=). `running_mean = ...` only rebinds a local name.")
+    for name, now, before in (("running_mean", rm, rm_before), ("running_var", rv, rv_before)):
+        if np.array_equal(now, before):
+            t.fail(f"{name} is unchanged after a training-mode call (the other one changed).",
+                   hint=f"Update {name} in place too: {name}[...] = momentum * {name} + (1 - momentum) "
+                        f"* batch value. `{name} = ...` only rebinds a local name.")
     swapped_mean = (1 - m) * rm_before + m * x.mean(axis=0)
     t.array(rm, ref_mean, "running_mean after the call", variants=[
         (swapped_mean, "momentum is the weight of the old running value: running_mean = momentum "
@@ -233,14 +238,22 @@ def _check_cache(t, cache, x, gamma, mean, var, eps, mode, tols):
     expected = (x, (x - mean) / np.sqrt(var + eps), gamma, mean, var, eps)
     for name, got, exp in zip(names, parts, expected):
         if name == "eps":
-            if not isinstance(got, (int, float, np.floating)) or abs(float(got) - eps) > 1e-15:
+            value = np.asarray(got)
+            # float32 storage of eps rounds it by about 3e-8 of its size: that is the same eps.
+            if value.shape != () or not np.issubdtype(value.dtype, np.number) or \
+                    abs(float(value) - eps) > 1e-6 * max(abs(eps), 1e-30):
                 t.fail(f"cache[5] (eps) is {got!r}, expected {eps}.",
-                       hint="The cache is the tuple (x, xhat, gamma, mean, var, eps).")
+                       hint="The cache is the tuple (x, xhat, gamma, mean, var, eps): the last entry "
+                            "is the single number eps the layer normalized with.")
             continue
+        # The standard deviation first: in the hand-worked case it happens to equal gamma.
         t.array(got, exp, f"cache[{names.index(name)}] ({name})", **tols,
-                variants=[(exp_other, f"The cache is in the wrong order: it is the tuple "
-                                      f"(x, xhat, gamma, mean, var, eps); this looks like {other}.")
-                          for other, exp_other in zip(names[:5], expected[:5]) if other != name]
+                variants=([(np.sqrt(var), "cache[4] holds the standard deviation: store the variance "
+                                          "var (the backward pass takes its square root with eps).")]
+                          if name == "var" else [])
+                + [(exp_other, f"The cache is in the wrong order: it is the tuple "
+                               f"(x, xhat, gamma, mean, var, eps); this looks like {other}.")
+                   for other, exp_other in zip(names[:5], expected[:5]) if other != name]
                 + ([(x.var(axis=0, ddof=1), "The cache's var must be the variance used to "
                                             "normalize, the batch's, dividing by N.")]
                    if mode == "train" and name == "var" else []))
@@ -348,6 +361,11 @@ def _check_backward(t, dout, cache, undone=None, **tols):
                                    ("dx", "dgamma", "dbeta"))
     ref = _bn_backward_ref(dout, cache)
     n = dout.shape[0]
+    if not np.allclose(ref[1], ref[2]) and all(np.shape(g) == np.shape(e) and np.allclose(g, e)
+                                               for g, e in ((dgamma, ref[2]), (dbeta, ref[1]))):
+        t.fail("dgamma and dbeta are swapped.",
+               hint="Return them in the order (dx, dgamma, dbeta): dgamma = sum(dout * xhat, axis=0), "
+                    "dbeta = sum(dout, axis=0).")
     axis_hints = {(n,): "This has one value per sample: sum over the batch, axis=0, to get one "
                         "value per feature.",
                   (): "This is a single number: sum over the batch only, axis=0, to get one "

@@ -397,8 +397,14 @@ def _check_max_norm(t):
         Wd = W.astype(np.float64)
         if expected is None:
             expected = regularization.max_norm(Wd.copy(), c)
-        t.array(t.call(W.copy(), c), expected, name,
-                variants=_max_norm_variants(Wd, c) if variants else (), **kw)
+        given = W.copy()
+        out = t.call(given, c)
+        if isinstance(out, np.ndarray) and np.shares_memory(out, given):
+            t.fail("max_norm returned W itself (or a view of it), not a new array.",
+                   hint="Return a new array even when no column needs rescaling: W * scale, or "
+                        "W.copy() when nothing changes, so that the caller's W and the result "
+                        "are separate.")
+        t.array(out, expected, name, variants=_max_norm_variants(Wd, c) if variants else (), **kw)
 
     W = np.array([[6.0, 0.6, 1.2], [8.0, 0.8, 1.6]])
     t.case("hand-worked values: column norms 10, 1 and exactly 2, c = 2", W=W, c=2.0)

@@ -119,8 +119,9 @@ def _check_uses_own_rng(t):
     t.case("randomness comes from the layer's rng only (int seeds 7 and 8, p = 0.5)", p=0.5)
 
     def run(seed, global_seed):
-        np.random.seed(global_seed)  # the grader's own use; check() restores the global state
-        return _forward(t, t.call(0.5, seed), x)
+        layer = t.call(0.5, seed)
+        np.random.seed(global_seed)  # after building: the grader's own use; check() restores it
+        return _forward(t, layer, x)
 
     a, b, c, d = run(7, 1), run(7, 2), run(7, 1), run(8, 1)
     if not np.array_equal(a, c):
@@ -136,6 +137,16 @@ def _check_uses_own_rng(t):
         t.fail("layers built with different seeds gave the same output: the layer ignores rng.",
                hint="A generator created with a fixed seed, or np.random.seed(...), makes every "
                     "layer draw the same masks. " + _OWN_RNG)
+    t.case("a Generator as rng: default_rng(7) twice, and default_rng(8)", p=0.5)
+    a, c, d = run(_rng(7), 1), run(_rng(7), 2), run(_rng(8), 1)
+    if not np.array_equal(a, c):
+        t.fail("two layers built with equally seeded Generators gave different outputs.",
+               hint="Draw the mask from the Generator you were given, not from np.random. " + _OWN_RNG)
+    if np.array_equal(a, d):
+        t.fail("layers built with different Generators gave the same output: a Generator passed "
+               "as rng is ignored.",
+               hint="rng may be an int seed or a Generator: self.rng = np.random.default_rng(rng) "
+                    "handles both (a Generator comes back unchanged). " + _OWN_RNG)
 
 
 def check_dropout_layer(t):

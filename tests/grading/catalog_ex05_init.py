@@ -563,6 +563,43 @@ def _bn_core(x, gamma, beta, mean, var, eps):
     return gamma * xhat + beta, (x, xhat, gamma, mean, var, eps)
 
 
+@case("batchnorm_forward", True)
+def batchnorm_forward_ok_eps_in_the_input_dtype(x, gamma, beta, mode, running_mean, running_var,
+                                                momentum=0.9, eps=1e-5):
+    eps = x.dtype.type(eps)  # keeps a float32 batch in float32; the same eps to float32 rounding
+    if mode == "train":
+        mean, var = x.mean(axis=0), x.var(axis=0)
+        running_mean[...] = momentum * running_mean + (1 - momentum) * mean
+        running_var[...] = momentum * running_var + (1 - momentum) * var
+    else:
+        mean, var = running_mean, running_var
+    return _bn_core(x, gamma, beta, mean, var, eps)
+
+
+@case("batchnorm_forward", False, hint=r"running_var is unchanged.*rebinds a local name")
+def batchnorm_forward_bad_running_var_rebound(x, gamma, beta, mode, running_mean, running_var,
+                                              momentum=0.9, eps=1e-5):
+    if mode == "train":
+        mean, var = x.mean(axis=0), x.var(axis=0)
+        running_mean[...] = momentum * running_mean + (1 - momentum) * mean
+        running_var = momentum * running_var + (1 - momentum) * var  # noqa: F841 - the mistake
+    else:
+        mean, var = running_mean, running_var
+    return _bn_core(x, gamma, beta, mean, var, eps)
+
+
+@case("batchnorm_forward", False, hint=r"holds the standard deviation")
+def batchnorm_forward_bad_cache_std(x, gamma, beta, mode, running_mean, running_var, momentum=0.9, eps=1e-5):
+    if mode == "train":
+        mean, var = x.mean(axis=0), x.var(axis=0)
+        running_mean[...] = momentum * running_mean + (1 - momentum) * mean
+        running_var[...] = momentum * running_var + (1 - momentum) * var
+    else:
+        mean, var = running_mean, running_var
+    out, (x, xhat, gamma, mean, var, eps) = _bn_core(x, gamma, beta, mean, var, eps)
+    return out, (x, xhat, gamma, mean, np.sqrt(var), eps)
+
+
 @case("batchnorm_forward", False, hint=r"unbiased variance")
 def batchnorm_forward_bad_unbiased(x, gamma, beta, mode, running_mean, running_var,
                                    momentum=0.9, eps=1e-5):
@@ -764,6 +801,12 @@ def _bwd_parts(dout, cache):
 def batchnorm_backward_bad_no_mean_terms(dout, cache):
     n, xhat, dxhat, inv_std = _bwd_parts(dout, cache)
     return dxhat * inv_std, (dout * xhat).sum(axis=0), dout.sum(axis=0)
+
+
+@case("batchnorm_backward", False, hint=r"dgamma and dbeta are swapped")
+def batchnorm_backward_bad_swapped_order(dout, cache):
+    dx, dgamma, dbeta = batchnorm_backward_ok_column_loop(dout, cache)
+    return dx, dbeta, dgamma
 
 
 @case("batchnorm_backward", False, hint=r"term from the batch variance")

@@ -228,6 +228,14 @@ def sgd_weight_decay_step_bad_leftover_in_place_step(param, grad, lr, weight_dec
 # ---------------------------------------------------------------------------------------------
 
 
+@case("max_norm", False, hint=r"returned W itself")
+def max_norm_bad_returns_w_when_inside(W, c):
+    norms = np.linalg.norm(W, axis=0)
+    if np.all(norms <= c):
+        return W  # nothing to rescale, but the caller's W and the result are now one array
+    return W * np.minimum(1.0, c / np.where(norms > 0, norms, 1.0))
+
+
 @case("max_norm", True)
 def max_norm_ok_minimum(W, c):
     norms = np.sqrt(np.sum(W ** 2, axis=0, keepdims=True))
@@ -349,6 +357,31 @@ class _DropoutBase:
 
     def backward(self, dout):
         return dout * self.mask
+
+
+@case("Dropout", False, hint=r"a Generator passed as rng is ignored")
+class Dropout_bad_ignores_a_generator(_DropoutBase):
+    def __init__(self, p, rng):
+        super().__init__(p, rng if isinstance(rng, (int, np.integer)) else 0)
+
+    def forward(self, x, train=True):
+        if not train:
+            return x
+        self.mask = (self.rng.random(x.shape) >= self.p).astype(x.dtype) / (1 - self.p)
+        return x * self.mask
+
+
+@case("Dropout", False, hint=r"global random state")
+class Dropout_bad_global_state_seeded_in_init(_DropoutBase):
+    def __init__(self, p, rng):
+        super().__init__(p, rng)
+        np.random.seed(rng if isinstance(rng, (int, np.integer)) else None)
+
+    def forward(self, x, train=True):
+        if not train:
+            return x
+        self.mask = (np.random.random(x.shape) >= self.p).astype(x.dtype) / (1 - self.p)
+        return x * self.mask
 
 
 @case("Dropout", True)
