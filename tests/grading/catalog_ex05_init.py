@@ -558,6 +558,17 @@ def batchnorm_forward_ok_feature_loop(x, gamma, beta, mode, running_mean, runnin
     return out, (x, xhat, gamma, mean, var, eps)
 
 
+def _bn_stats(x, mode, running_mean, running_var, momentum):
+    """The right statistics (the running ones updated in place in training mode), for the cases
+    whose mistake lies elsewhere."""
+    if mode == "train":
+        mean, var = x.mean(axis=0), x.var(axis=0)
+        running_mean[...] = momentum * running_mean + (1 - momentum) * mean
+        running_var[...] = momentum * running_var + (1 - momentum) * var
+        return mean, var
+    return running_mean, running_var
+
+
 def _bn_core(x, gamma, beta, mean, var, eps):
     xhat = (x - mean) / np.sqrt(var + eps)
     return gamma * xhat + beta, (x, xhat, gamma, mean, var, eps)
@@ -567,12 +578,7 @@ def _bn_core(x, gamma, beta, mean, var, eps):
 def batchnorm_forward_ok_eps_in_the_input_dtype(x, gamma, beta, mode, running_mean, running_var,
                                                 momentum=0.9, eps=1e-5):
     eps = x.dtype.type(eps)  # keeps a float32 batch in float32; the same eps to float32 rounding
-    if mode == "train":
-        mean, var = x.mean(axis=0), x.var(axis=0)
-        running_mean[...] = momentum * running_mean + (1 - momentum) * mean
-        running_var[...] = momentum * running_var + (1 - momentum) * var
-    else:
-        mean, var = running_mean, running_var
+    mean, var = _bn_stats(x, mode, running_mean, running_var, momentum)
     return _bn_core(x, gamma, beta, mean, var, eps)
 
 
@@ -590,12 +596,7 @@ def batchnorm_forward_bad_running_var_rebound(x, gamma, beta, mode, running_mean
 
 @case("batchnorm_forward", False, hint=r"holds the standard deviation")
 def batchnorm_forward_bad_cache_std(x, gamma, beta, mode, running_mean, running_var, momentum=0.9, eps=1e-5):
-    if mode == "train":
-        mean, var = x.mean(axis=0), x.var(axis=0)
-        running_mean[...] = momentum * running_mean + (1 - momentum) * mean
-        running_var[...] = momentum * running_var + (1 - momentum) * var
-    else:
-        mean, var = running_mean, running_var
+    mean, var = _bn_stats(x, mode, running_mean, running_var, momentum)
     out, (x, xhat, gamma, mean, var, eps) = _bn_core(x, gamma, beta, mean, var, eps)
     return out, (x, xhat, gamma, mean, np.sqrt(var), eps)
 
@@ -615,12 +616,7 @@ def batchnorm_forward_bad_unbiased(x, gamma, beta, mode, running_mean, running_v
 @case("batchnorm_forward", False, hint=r"forget the eps")
 def batchnorm_forward_bad_no_eps(x, gamma, beta, mode, running_mean, running_var,
                                  momentum=0.9, eps=1e-5):
-    if mode == "train":
-        mean, var = x.mean(axis=0), x.var(axis=0)
-        running_mean[...] = momentum * running_mean + (1 - momentum) * mean
-        running_var[...] = momentum * running_var + (1 - momentum) * var
-    else:
-        mean, var = running_mean, running_var
+    mean, var = _bn_stats(x, mode, running_mean, running_var, momentum)
     xhat = (x - mean) / np.sqrt(var)
     return gamma * xhat + beta, (x, xhat, gamma, mean, var, eps)
 
@@ -628,12 +624,7 @@ def batchnorm_forward_bad_no_eps(x, gamma, beta, mode, running_mean, running_var
 @case("batchnorm_forward", False, hint=r"inside the square root")
 def batchnorm_forward_bad_eps_outside(x, gamma, beta, mode, running_mean, running_var,
                                       momentum=0.9, eps=1e-5):
-    if mode == "train":
-        mean, var = x.mean(axis=0), x.var(axis=0)
-        running_mean[...] = momentum * running_mean + (1 - momentum) * mean
-        running_var[...] = momentum * running_var + (1 - momentum) * var
-    else:
-        mean, var = running_mean, running_var
+    mean, var = _bn_stats(x, mode, running_mean, running_var, momentum)
     xhat = (x - mean) / (np.sqrt(var) + eps)
     return gamma * xhat + beta, (x, xhat, gamma, mean, var, eps)
 
@@ -725,12 +716,7 @@ def batchnorm_forward_bad_running_var_unbiased(x, gamma, beta, mode, running_mea
 @case("batchnorm_forward", False, hint=r"tuple \(x, xhat, gamma, mean, var, eps\)")
 def batchnorm_forward_bad_cache_order(x, gamma, beta, mode, running_mean, running_var,
                                       momentum=0.9, eps=1e-5):
-    if mode == "train":
-        mean, var = x.mean(axis=0), x.var(axis=0)
-        running_mean[...] = momentum * running_mean + (1 - momentum) * mean
-        running_var[...] = momentum * running_var + (1 - momentum) * var
-    else:
-        mean, var = running_mean, running_var
+    mean, var = _bn_stats(x, mode, running_mean, running_var, momentum)
     xhat = (x - mean) / np.sqrt(var + eps)
     return gamma * xhat + beta, (xhat, x, gamma, mean, var, eps)
 
@@ -889,12 +875,7 @@ def batchnorm_backward_bad_plain_scaling_after_recomputing(dout, cache):
 @case("batchnorm_forward", False, hint=r"changed its input `x` in place")
 def batchnorm_forward_bad_normalizes_x_in_place(x, gamma, beta, mode, running_mean, running_var,
                                                 momentum=0.9, eps=1e-5):
-    if mode == "train":
-        mean, var = x.mean(axis=0), x.var(axis=0)
-        running_mean[...] = momentum * running_mean + (1 - momentum) * mean
-        running_var[...] = momentum * running_var + (1 - momentum) * var
-    else:
-        mean, var = running_mean, running_var
+    mean, var = _bn_stats(x, mode, running_mean, running_var, momentum)
     x -= mean
     x /= np.sqrt(var + eps)  # x now holds xhat, and the caller's batch is gone
     return gamma * x + beta, (x, x, gamma, mean, var, eps)
